@@ -1,0 +1,16 @@
+export * from './connection.js';
+export * from './constants.js';
+export * from './typed-params.js';
+export * from './uuid.js';
+export * from './rpc/constants.js';
+export * from './rpc/errors.js';
+export { RpcClient, type CallOptions, type KeepaliveOptions, type RpcClientOptions, type ProgramId } from './rpc/client.js';
+export { LibvirtStream } from './rpc/stream.js';
+export { PacketDecoder, encodePacket, type Header, type Packet } from './rpc/packet.js';
+export * from './procedures/types.js';
+export * from './procedures/remote-types.js';
+export * from './procedures/events.js';
+export { remoteProcedures, remoteProcedureNames } from './procedures/remote.js';
+export * from './transport/index.js';
+export type { Transport } from './transport/types.js';
+export * as xdr from './xdr/index.js';
