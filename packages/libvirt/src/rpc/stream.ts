@@ -33,6 +33,7 @@ export interface StreamId {
 export class LibvirtStream extends Duplex {
   private finishCallback: ((err?: Error | null) => void) | undefined;
   private finished = false;
+  private finishSent = false;
   private paused = false;
 
   constructor(
@@ -65,8 +66,15 @@ export class LibvirtStream extends Duplex {
     switch (header.status) {
       case MessageStatus.CONTINUE:
         if (payload.length === 0) {
-          this.push(null);
-          if (this.direction === 'write') this.completeFinish();
+          if (this.direction === 'read') {
+            // A download is over once the daemon confirms our finish: only then does the reader see its end, so a
+            // call made right after (deleting the volume, say) never races the stream's teardown on the daemon.
+            this.sendFinish();
+          } else if (this.direction === 'write') {
+            this.completeFinish();
+          } else {
+            this.push(null);
+          }
           return;
         }
         if (!this.push(payload) && !this.paused) {
@@ -137,6 +145,13 @@ export class LibvirtStream extends Duplex {
       return;
     }
     this.finishCallback = callback;
+    this.sendFinish();
+  }
+
+  /** libvirt's virStreamFinish: STREAM/OK, answered by the daemon's STREAM/OK. Sent once. */
+  private sendFinish(): void {
+    if (this.finishSent) return;
+    this.finishSent = true;
     this.host.writeStreamPacket(this.header(MessageStatus.OK));
   }
 

@@ -595,6 +595,28 @@ describe('streams', () => {
     expect(stream.errored).toBeNull();
   });
 
+  it("a download's reader sees its end only after the daemon confirmed the finish", async () => {
+    const { client, daemon } = await setup();
+    let opened: IncomingCall | undefined;
+    daemon.handle(DOWNLOAD.number, (call) => {
+      opened = call;
+      call.conn.sendRaw(call.replyFrame(voidCodec, undefined));
+      call.streamData(Buffer.from('abc'));
+      call.streamEof();
+    });
+    const { stream } = await client.callStream(PROGRAM, 'storageVolDownload', DOWNLOAD, args, 'read');
+    let ended = false;
+    stream.on('end', () => (ended = true));
+    stream.resume();
+    // Our finish goes out as soon as EOF arrives...
+    await opened!.waitForStream(isStream(MessageStatus.OK));
+    // ...but until the daemon answers it, the reader must not be told the stream is over.
+    await client.call(PROGRAM, 'noop', NOOP, undefined); // barrier: everything the daemon sent was dispatched
+    expect(ended).toBe(false);
+    opened!.conn.sendRaw(opened!.streamFrame(MessageStatus.OK, Buffer.alloc(0)));
+    await waitUntil(() => ended, { what: "the stream's end" });
+  });
+
   it('end() sends STREAM/OK and waits for the daemon’s STREAM/OK before finishing', async () => {
     const { client, daemon } = await setup();
     let opened: IncomingCall | undefined;
