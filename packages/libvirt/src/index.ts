@@ -1,4 +1,5 @@
 export * from './connection.js';
+export { HostConnections } from './host-connections.js';
 export * from './constants.js';
 export * from './typed-params.js';
 export * from './uuid.js';
