@@ -2,8 +2,8 @@ import type { Transport } from './types.js';
 import type { LibvirtUri } from './uri.js';
 import { UnixTransport } from './unix.js';
 import { TcpTransport } from './tcp.js';
-import { TlsTransport, type Pem } from './tls.js';
-import { SshTransport, type SshAuthMethod } from './ssh.js';
+import { TlsTransport, type TlsTransportOptions } from './tls.js';
+import { SshTransport, type SshAuthMethod, type SshTransportOptions } from './ssh.js';
 
 export type { Transport } from './types.js';
 export {
@@ -43,29 +43,13 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   /** unix: the local socket; ssh: the socket on the remote host. Overrides `socket=`. */
   socketPath?: string;
-  ssh?: {
-    username?: string;
-    privateKey?: string | Buffer;
-    /** Overrides `keyfile=`. */
-    privateKeyPath?: string;
-    passphrase?: string | Buffer;
-    agent?: string | false;
-    /** Overrides `sshauth=`. */
-    authMethods?: readonly SshAuthMethod[];
-    knownHosts?: string | Buffer;
-    /** Overrides `known_hosts=`. */
-    knownHostsPath?: string;
-  };
-  tls?: {
-    ca?: Pem;
-    cert?: Pem;
-    key?: Pem;
-    /** Overrides `pkipath=`. */
-    pkiPath?: string;
-    /** false skips server certificate checks, like `no_verify=1`; overrides it. */
-    verify?: boolean;
-    servername?: string;
-  };
+  /** SSH settings the URI cannot carry, or overrides of `keyfile=`, `known_hosts=`, `sshauth=`. */
+  ssh?: Pick<
+    SshTransportOptions,
+    'username' | 'privateKey' | 'privateKeyPath' | 'passphrase' | 'agent' | 'authMethods' | 'knownHosts' | 'knownHostsPath'
+  >;
+  /** TLS settings the URI cannot carry (PEM contents), or overrides of `pkipath=` and `no_verify=`. */
+  tls?: Pick<TlsTransportOptions, 'ca' | 'cert' | 'key' | 'pkiPath' | 'verify' | 'servername'>;
 }
 
 /** libvirt's sshauth= names mapped to ours; password and keyboard-interactive have no place in an unattended server. */
