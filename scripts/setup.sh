@@ -11,7 +11,7 @@ readonly PNPM_VERSION=9.15.9
 readonly APT_PACKAGES=(
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openssh-server
   openssl python3-libvirt iproute2 procps ca-certificates
-  libxml2-utils
+  libxml2-utils ovmf swtpm swtpm-tools pamtester
 )
 
 die() { echo "$PROG: error: $*" >&2; exit 1; }

@@ -35,6 +35,7 @@ import {
   typedParamsToRecord,
   xdr,
 } from '@vireo/libvirt';
+import { buildDomainXml, mib } from '@vireo/libvirt-xml';
 
 const PREFIX = 'vireo-bench-';
 const GOAL_RATIO = 1.5;
@@ -128,18 +129,19 @@ function benchName(i: number): string {
 }
 
 function domainXml(name: string): string {
-  // Diskless and deviceless beyond what libvirt adds by default; never started.
-  return [
-    `<domain type='qemu'>`,
-    `  <name>${name}</name>`,
-    `  <memory unit='MiB'>32</memory>`,
-    `  <vcpu>1</vcpu>`,
-    `  <os>`,
-    `    <type>hvm</type>`,
-    `  </os>`,
-    `</domain>`,
-    ``,
-  ].join('\n');
+  // Diskless, no graphics or extra devices; never started.
+  return buildDomainXml({
+    name,
+    type: 'qemu',
+    machine: 'pc',
+    memory: mib(32),
+    vcpus: 1,
+    graphics: { type: 'none' },
+    serialConsole: false,
+    guestAgent: false,
+    memballoon: false,
+    rng: false,
+  });
 }
 
 /** Runs fn over items with at most `limit` calls in flight; stops starting new ones once interrupted. */

@@ -173,5 +173,5 @@ export function removeChildren(parent: Element, name: string): number {
 
 /** Copies an element from another document (a builder's fragment) into `doc`. */
 export function adopt(doc: Document, el: Element): Element {
-  return doc.importNode(el, true) as Element;
+  return doc.importNode(el, true);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConnections } from '../../src/index.js';
-import { daemonAvailable, LIBVIRT_URI, uniqueName, waitFor } from '../support/libvirt.js';
+import { daemonAvailable, dirPoolXml, LIBVIRT_URI, rawVolumeXml, uniqueName, waitFor } from '../support/libvirt.js';
 
 describe.skipIf(!daemonAvailable)('HostConnections: shared calls, dedicated streams', () => {
   const host = new HostConnections(LIBVIRT_URI);
@@ -13,7 +13,7 @@ describe.skipIf(!daemonAvailable)('HostConnections: shared calls, dedicated stre
   beforeAll(async () => {
     const conn = await host.shared();
     await conn.storagePoolCreateXML({
-      xml: `<pool type='dir'><name>${poolName}</name><target><path>${dir}</path></target></pool>`,
+      xml: dirPoolXml(poolName, dir),
       flags: 0,
     });
   });
@@ -43,7 +43,7 @@ describe.skipIf(!daemonAvailable)('HostConnections: shared calls, dedicated stre
     const size = 32 * 1024 * 1024;
     const { vol } = await shared.storageVolCreateXML({
       pool,
-      xml: `<volume><name>big.raw</name><capacity unit='bytes'>${size}</capacity><target><format type='raw'/></target></volume>`,
+      xml: rawVolumeXml('big.raw', size),
       flags: 0,
     });
     await host.withDedicated(async (conn) => {

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { buildDomain, buildStoragePoolXml, buildStorageVolumeXml, dom, mib, serializeXml } from '@vireo/libvirt-xml';
 import { LibvirtConnection, type OpenOptions } from '../../src/index.js';
 
 const execFileP = promisify(execFile);
@@ -45,28 +46,37 @@ export function domainType(): 'kvm' | 'qemu' {
   }
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * A diskless VM: SeaBIOS prints to the serial console (and reboots every second for lack of a boot device, so its
- * banner keeps coming) and draws its screen on VNC. No NIC.
+ * banner keeps coming) and draws its screen on VNC. No NIC. Built by the XML layer, like everything Vireo defines.
  */
 export function tinyDomainXml(name: string, options: { vnc?: boolean } = {}): string {
-  return `<domain type='${domainType()}'>
-  <name>${escapeXml(name)}</name>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><bios useserial='yes' rebootTimeout='1000'/></os>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <serial type='pty'><target port='0'/></serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    ${options.vnc ? "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>" : ''}
-    <memballoon model='none'/>
-  </devices>
-</domain>`;
+  const doc = buildDomain({
+    name,
+    type: domainType(),
+    machine: 'pc',
+    memory: mib(32),
+    vcpus: 1,
+    onCrash: 'destroy',
+    graphics: options.vnc ? { type: 'vnc' } : { type: 'none' },
+    serialConsole: true,
+    guestAgent: false,
+    memballoon: false,
+    rng: false,
+  });
+  // SeaBIOS's serial output is a BIOS setting the wizard never needs, so the builder has no field for it.
+  const os = dom.at(doc.documentElement!, 'os')!;
+  dom.addChild(os, 'bios', { useserial: 'yes', rebootTimeout: 1000 });
+  return serializeXml(doc);
+}
+
+/** A dir pool over `path`, and raw volumes in it. */
+export function dirPoolXml(name: string, path: string): string {
+  return buildStoragePoolXml({ type: 'dir', name, path });
+}
+
+export function rawVolumeXml(name: string, bytes: number): string {
+  return buildStorageVolumeXml({ name, capacity: bytes, format: 'raw' });
 }
 
 /** Removes a test domain whatever state it is in; ignores "no such domain". */

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ErrorCode, LibvirtError, uuidToString, type DomainEvent, type LibvirtConnection } from '../../src/index.js';
-import { removeDomain, tinyDomainXml, uniqueName, virsh, waitFor } from './libvirt.js';
+import { dirPoolXml, rawVolumeXml, removeDomain, tinyDomainXml, uniqueName, virsh, waitFor } from './libvirt.js';
 
 export function transportSubset(connect: () => Promise<LibvirtConnection>): void {
   let conn: LibvirtConnection;
@@ -63,13 +63,13 @@ export function transportSubset(connect: () => Promise<LibvirtConnection>): void
 
   it('carries a volume upload and download stream', async () => {
     const { pool } = await conn.storagePoolCreateXML({
-      xml: `<pool type='dir'><name>${poolName}</name><target><path>${dir}</path></target></pool>`,
+      xml: dirPoolXml(poolName, dir),
       flags: 0,
     });
     const size = 4 * 1024 * 1024;
     const { vol } = await conn.storageVolCreateXML({
       pool,
-      xml: `<volume><name>v.raw</name><capacity unit='bytes'>${size}</capacity><target><format type='raw'/></target></volume>`,
+      xml: rawVolumeXml('v.raw', size),
       flags: 0,
     });
     const data = randomBytes(size);

@@ -1,0 +1,9 @@
+// @vireo/api: the HTTP contract. The server validates and serialises with these schemas and publishes them as
+// OpenAPI; the web app and e2e tests import the same types.
+export * from './roles.js';
+export * from './problem.js';
+export * from './users.js';
+export * from './session.js';
+export * from './tokens.js';
+export * from './audit.js';
+export * from './health.js';
