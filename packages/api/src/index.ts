@@ -7,3 +7,8 @@ export * from './session.js';
 export * from './tokens.js';
 export * from './audit.js';
 export * from './health.js';
+export * from './hosts.js';
+export * from './domains.js';
+export * from './tasks.js';
+export * from './events.js';
+export * from './metrics.js';

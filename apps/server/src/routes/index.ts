@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { auditRoutes } from '../audit/routes.js';
+import { sessionRoutes } from '../security/session-routes.js';
+import { tokenRoutes } from '../security/token-routes.js';
+import type { Services } from '../services.js';
+import { userRoutes } from '../users/routes.js';
+import { healthRoutes } from './health.js';
+import type { RouteModule } from './route-module.js';
+
+/**
+ * Every route module, in one list. A capability adds its module here (hosts, domains, events, ...); each route
+ * declares `config.auth` or the server refuses to start, and the route-enumeration test covers it unasked.
+ */
+export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, sessionRoutes, tokenRoutes, userRoutes, auditRoutes];
+
+/**
+ * Registers each module in its own plugin. A route refused at registration (no access rule) throws inside
+ * the plugin; passing that to `done` makes start-up fail with the message instead of an uncaught exception.
+ */
+export async function registerRoutes(app: FastifyInstance, services: Services, modules: readonly RouteModule[]): Promise<void> {
+  for (const module of modules) {
+    await app.register((scope, _options, done) => {
+      try {
+        module(scope.withTypeProvider<ZodTypeProvider>(), services);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+  }
+}

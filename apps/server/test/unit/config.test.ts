@@ -1,0 +1,127 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { tmpDir } from '../helpers/harness.js';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 8443,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/vireo',
+      libvirtUri: 'qemu:///system',
+      tls: null,
+      insecureHttp: false,
+      adminPassword: null,
+      publicOrigin: null,
+      trustedProxies: [],
+      session: { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 43_200_000 },
+      pam: { adminGroups: ['sudo'], operatorGroups: ['libvirt'] },
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const dir = tmpDir();
+    const cert = path.join(dir, 'c.pem');
+    const key = path.join(dir, 'k.pem');
+    writeFileSync(cert, 'x');
+    writeFileSync(key, 'x');
+    const c = loadConfig({
+      VIREO_PORT: '9443',
+      VIREO_HOST: '127.0.0.1',
+      VIREO_DATA_DIR: dir,
+      VIREO_LIBVIRT_URI: 'qemu+ssh://root@h/system',
+      VIREO_TLS_CERT: cert,
+      VIREO_TLS_KEY: key,
+      VIREO_ADMIN_PASSWORD: 'a long enough password',
+      VIREO_INSECURE_HTTP: '1',
+      VIREO_PUBLIC_URL: 'https://vireo.example.org/some/path',
+      VIREO_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1',
+      VIREO_SESSION_IDLE_TIMEOUT: '600',
+      VIREO_SESSION_ABSOLUTE_TIMEOUT: '3600',
+      VIREO_PAM_ADMIN_GROUPS: 'wheel,sudo',
+    });
+    expect(c).toMatchObject({
+      port: 9443,
+      host: '127.0.0.1',
+      dataDir: dir,
+      libvirtUri: 'qemu+ssh://root@h/system',
+      tls: { certFile: cert, keyFile: key },
+      adminPassword: 'a long enough password',
+      insecureHttp: true,
+      publicOrigin: 'https://vireo.example.org',
+      trustedProxies: ['10.0.0.1', '192.168.0.0/16', '::1'],
+      session: { idleTimeoutMs: 600_000, absoluteTimeoutMs: 3_600_000 },
+      pam: { adminGroups: ['wheel', 'sudo'] },
+    });
+  });
+
+  // Each bad value: the error names the variable first and fits on one line.
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['VIREO_PORT', { VIREO_PORT: 'https' }, /port number/],
+    ['VIREO_PORT', { VIREO_PORT: '70000' }, /0-65535/],
+    ['VIREO_PORT', { VIREO_PORT: '1.5' }, /whole number/],
+    ['VIREO_DATA_DIR', { VIREO_DATA_DIR: 'relative/dir' }, /absolute path/],
+    ['VIREO_LIBVIRT_URI', { VIREO_LIBVIRT_URI: 'system' }, /libvirt URI/],
+    ['VIREO_ADMIN_PASSWORD', { VIREO_ADMIN_PASSWORD: 'short' }, /at least 12 characters/],
+    ['VIREO_INSECURE_HTTP', { VIREO_INSECURE_HTTP: 'maybe' }, /1 or 0/],
+    ['VIREO_INSECURE_HTTP', { VIREO_INSECURE_HTTP: '1' }, /only on a loopback address.*0\.0\.0\.0/],
+    ['VIREO_PUBLIC_URL', { VIREO_PUBLIC_URL: 'vireo.example.org' }, /http\(s\) URL/],
+    ['VIREO_PUBLIC_URL', { VIREO_PUBLIC_URL: 'ftp://vireo.example.org' }, /http\(s\) URL/],
+    ['VIREO_TRUSTED_PROXIES', { VIREO_TRUSTED_PROXIES: '10.0.0.1,proxy.local' }, /IP addresses or CIDR/],
+    ['VIREO_TRUSTED_PROXIES', { VIREO_TRUSTED_PROXIES: '10.0.0.0/33' }, /IP addresses or CIDR/],
+    ['VIREO_TLS_KEY', { VIREO_TLS_CERT: '/etc/hostname' }, /together/],
+    ['VIREO_TLS_CERT', { VIREO_TLS_CERT: '/nonexistent/c.pem', VIREO_TLS_KEY: '/etc/hostname' }, /cannot read \/nonexistent\/c\.pem: ENOENT/],
+    ['VIREO_SESSION_IDLE_TIMEOUT', { VIREO_SESSION_IDLE_TIMEOUT: '5' }, /at least 60 seconds/],
+    ['VIREO_SESSION_IDLE_TIMEOUT', { VIREO_SESSION_IDLE_TIMEOUT: '7200', VIREO_SESSION_ABSOLUTE_TIMEOUT: '3600' }, /must not exceed/],
+    ['VIREO_LOG_LEVEL', { VIREO_LOG_LEVEL: 'loud' }, /one of fatal/],
+    ['VIREO_CONFIG', { VIREO_CONFIG: '/nonexistent/vireo.json' }, /cannot read/],
+  ];
+  it.each(bad)('refuses a bad %s with one line naming it', (variable, env, reason) => {
+    const err = errorOf(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}: `)).toBe(true);
+    expect(err.message).toMatch(reason);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('never echoes a rejected admin password', () => {
+    expect(errorOf({ VIREO_ADMIN_PASSWORD: 'hunter2' }).message).not.toContain('hunter2');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ VIREO_PORT: '', VIREO_TLS_CERT: '' }).port).toBe(8443);
+  });
+
+  it('takes settings from the VIREO_CONFIG file, with the environment winning', () => {
+    const file = path.join(tmpDir(), 'vireo.json');
+    writeFileSync(file, JSON.stringify({ VIREO_PORT: 9000, VIREO_HOST: '127.0.0.1', VIREO_INSECURE_HTTP: true }));
+    const c = loadConfig({ VIREO_CONFIG: file, VIREO_PORT: '9001' });
+    expect(c).toMatchObject({ port: 9001, host: '127.0.0.1', insecureHttp: true });
+  });
+
+  it('names the file and the key for a bad config file', () => {
+    const dir = tmpDir();
+    const typo = path.join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ VIREO_PROT: 1 }));
+    expect(errorOf({ VIREO_CONFIG: typo }).message).toBe(`VIREO_CONFIG: ${typo}: unknown setting "VIREO_PROT"`);
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{"VIREO_PORT": ');
+    expect(errorOf({ VIREO_CONFIG: broken }).message).toMatch(/^VIREO_CONFIG: .*broken\.json is not valid JSON/);
+    const badValue = path.join(dir, 'bad-value.json');
+    writeFileSync(badValue, JSON.stringify({ VIREO_PORT: 'x' }));
+    expect(errorOf({ VIREO_CONFIG: badValue }).variable).toBe('VIREO_PORT');
+  });
+});
