@@ -12,8 +12,9 @@ import { installAuditHook } from './audit/audit-hook.js';
 import { AuditStore } from './audit/audit-store.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Db } from './db/database.js';
-import { installErrorHandling } from './errors/error-handler.js';
+import { installErrorHandling, sendFrameworkError } from './errors/error-handler.js';
 import { tooManyRequests } from './errors/http-problem.js';
+import { createLive, type LiveOptions } from './hosts/live-services.js';
 import { createLogger } from './logging/logger.js';
 import { registerRoutes, ROUTE_MODULES } from './routes/index.js';
 import type { RouteModule } from './routes/route-module.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   announce?: (line: string) => void;
   /** Route modules registered after the built-in ones (tests add probe routes this way). */
   extraRoutes?: readonly RouteModule[];
+  /** Tunables of hosts, events and stats (tests shorten the intervals). */
+  live?: Partial<LiveOptions>;
 }
 
 export interface VireoApp {
@@ -84,7 +87,8 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
   const pam = deps.pam ?? new PamtesterAuthenticator({ service: config.pam.service });
   const auth = new AuthService({ config, clock, users, sessions, tokens, throttle, pam });
   const userService = new UserService({ users, sessions, tokens, clock });
-  const services: Services = { config, clock, db, users, userService, sessions, tokens, throttle, auth, audit };
+  const live = createLive(config, logger, deps.live);
+  const services: Services = { config, clock, db, users, userService, sessions, tokens, throttle, auth, audit, ...live.services };
 
   const bootstrap = await bootstrapAdmin(users, config.adminPassword, clock);
   if (bootstrap.created && bootstrap.generatedPassword !== null) {
@@ -104,6 +108,8 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    // Errors raised while routing (bad percent-escapes, over-long path parameters) get problem+json too.
+    frameworkErrors: sendFrameworkError,
     // HTTPS and plain instances differ only in their raw server type; routes and plugins never touch it.
   }) as unknown as FastifyInstance;
 
@@ -175,11 +181,16 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
     done();
   });
 
+  // Events sockets close, stats ticks stop, running tasks finish and libvirt connections close with the server.
+  app.addHook('onClose', () => live.close());
+
   try {
     await app.ready();
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
   }
+  // Only a server that started connects to libvirt, so a refused start leaves no connection or timer behind.
+  live.start();
   return { app, services, routes, bootstrap };
 }

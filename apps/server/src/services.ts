@@ -1,6 +1,7 @@
 import type { AuditStore } from './audit/audit-store.js';
 import type { Config } from './config/config.js';
 import type { Db } from './db/database.js';
+import type { LiveServices } from './hosts/live-services.js';
 import type { AuthService } from './security/auth-service.js';
 import type { Clock } from './security/clock.js';
 import type { LoginThrottle } from './security/login-throttle.js';
@@ -10,7 +11,7 @@ import type { UserService } from './users/user-service.js';
 import type { UserStore } from './users/user-store.js';
 
 /** Everything routes may call, built once by `buildApp`. Later capabilities (hosts, domains, events) add theirs. */
-export interface Services {
+export interface Services extends LiveServices {
   config: Config;
   clock: Clock;
   db: Db;

@@ -242,6 +242,7 @@ export type DomainXmlRequest = z.infer<typeof DomainXmlRequestSchema>;
 /** Revision headers of definition changes: If-Match carries the ETag the change was based on. */
 export const IfMatchHeadersSchema = z.object({ 'if-match': z.string().max(256).optional() });
 
+/** The body of a DELETE is optional (null when absent): without one, no volume is deleted. */
 export const DomainDeleteRequestSchema = z
   .object({
     volumes: z
@@ -250,7 +251,7 @@ export const DomainDeleteRequestSchema = z
       .default([])
       .describe('paths of the domain\'s disk volumes to delete with it; none by default'),
   })
-  .default({ volumes: [] });
+  .nullable();
 export type DomainDeleteRequest = z.input<typeof DomainDeleteRequestSchema>;
 
 export const DOMAIN_ACTIONS = ['start', 'shutdown', 'reboot', 'reset', 'destroy', 'suspend', 'resume', 'nmi', 'managedsave'] as const;

@@ -13,21 +13,24 @@ import { TaskSchema } from './tasks.js';
  */
 export const EventsQuerySchema = z.object({
   since: z.coerce.number().int().min(0).optional().describe('the last seq applied; replays the deltas after it'),
+  epoch: z.string().max(64).optional().describe('the epoch of the snapshot that seq belongs to'),
 });
 
 export const HostStateSchema = HostListItemSchema.extend({
-  domains: z.array(DomainSummarySchema).describe('empty while the host is not connected'),
+  domains: z.array(DomainSummarySchema).describe('the last known list while the host is not connected (see health)'),
 });
 export type HostState = z.infer<typeof HostStateSchema>;
 
 const base = { seq: z.number().int() };
 
-export const SnapshotMessageSchema = z.object({ ...base, type: z.literal('snapshot'), hosts: z.array(HostStateSchema) });
+/** `epoch` names this server process: seq numbers restart with it, so a `since` is only valid with its epoch. */
+export const SnapshotMessageSchema = z.object({ ...base, type: z.literal('snapshot'), epoch: z.string(), hosts: z.array(HostStateSchema) });
 /** Replaces the client's whole state: sent when a `since` is too old, and when libvirtd came back on a host. */
 export const ResyncMessageSchema = z.object({
   ...base,
   type: z.literal('resync'),
-  reason: z.enum(['since-too-old', 'host-reconnected', 'slow-consumer']),
+  epoch: z.string(),
+  reason: z.enum(['since-too-old', 'host-reconnected']),
   hosts: z.array(HostStateSchema),
 });
 

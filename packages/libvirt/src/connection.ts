@@ -83,9 +83,34 @@ export interface Subscription {
 }
 
 interface CallbackEntry {
+  callbackID: number;
   name: string;
   deliver: (event: { name: string; body: unknown }) => void;
   deregister: (callbackID: number) => Promise<unknown>;
+}
+
+/**
+ * The object kind an event belongs to. libvirt numbers callbacks per kind (each driver's event state has its own
+ * counter: the qemu driver's domain callbacks and the network driver's both start at 0 after a daemon start), so
+ * a callback is known by its kind and ID together, never by the ID alone.
+ */
+type EventKind = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret';
+
+const EVENT_TABLES: readonly [EventKind, EventTable][] = [
+  ['domain', DOMAIN_EVENT_IDS],
+  ['network', NETWORK_EVENT_IDS],
+  ['storagePool', STORAGE_POOL_EVENT_IDS],
+  ['nodeDevice', NODE_DEVICE_EVENT_IDS],
+  ['secret', SECRET_EVENT_IDS],
+];
+
+/** Message key (`domainEventCallbackLifecycle`) -> the kind of object its callback IDs belong to. */
+const MESSAGE_KINDS: ReadonlyMap<string, EventKind> = new Map(
+  EVENT_TABLES.flatMap(([kind, table]) => Object.values(table).map((e): [string, EventKind] => [e.message, kind])),
+);
+
+function callbackKey(kind: EventKind, callbackID: number): string {
+  return `${kind}:${callbackID}`;
 }
 
 interface ConnectionEvents {
@@ -102,7 +127,8 @@ export interface LibvirtConnection extends RemoteMethods {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
-  private readonly callbacks = new Map<number, CallbackEntry>();
+  /** Registered callbacks by `callbackKey(kind, callbackID)`. */
+  private readonly callbacks = new Map<string, CallbackEntry>();
   private readonly messageTable: ReadonlyMap<number, { key: string; def: MessageDef }>;
   private closing: Promise<void> | undefined;
   private libVersion: Promise<number> | undefined;
@@ -199,6 +225,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
   ): Promise<Subscription> {
     const dom = options.dom ?? null;
     return this.subscribe(
+      'domain',
       DOMAIN_EVENT_IDS,
       options.events,
       (eventID) => this.connectDomainEventCallbackRegisterAny({ eventID, dom }),
@@ -212,6 +239,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     options: { events?: readonly NetworkEvent['name'][] } = {},
   ): Promise<Subscription> {
     return this.subscribe(
+      'network',
       NETWORK_EVENT_IDS,
       options.events,
       (eventID) => this.connectNetworkEventRegisterAny({ eventID, net: null }),
@@ -225,6 +253,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     options: { events?: readonly StoragePoolEvent['name'][] } = {},
   ): Promise<Subscription> {
     return this.subscribe(
+      'storagePool',
       STORAGE_POOL_EVENT_IDS,
       options.events,
       (eventID) => this.connectStoragePoolEventRegisterAny({ eventID, pool: null }),
@@ -238,6 +267,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     options: { events?: readonly NodeDeviceEvent['name'][] } = {},
   ): Promise<Subscription> {
     return this.subscribe(
+      'nodeDevice',
       NODE_DEVICE_EVENT_IDS,
       options.events,
       (eventID) => this.connectNodeDeviceEventRegisterAny({ eventID, dev: null }),
@@ -251,6 +281,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     options: { events?: readonly SecretEvent['name'][] } = {},
   ): Promise<Subscription> {
     return this.subscribe(
+      'secret',
       SECRET_EVENT_IDS,
       options.events,
       (eventID) => this.connectSecretEventRegisterAny({ eventID, secret: null }),
@@ -270,6 +301,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
    * older daemon rejects newer IDs); asked for named events, it registers exactly those and fails if one fails.
    */
   private async subscribe<T extends EventTable>(
+    kind: EventKind,
     table: T,
     names: readonly string[] | undefined,
     register: (eventID: number) => Promise<{ callbackID: number }>,
@@ -289,7 +321,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     const deliver = listener as (event: { name: string; body: unknown }) => void;
     const callbackIDs: number[] = [];
     const unsubscribe = async (): Promise<void> => {
-      const mine = callbackIDs.filter((id) => this.callbacks.delete(id));
+      const mine = callbackIDs.filter((id) => this.callbacks.delete(callbackKey(kind, id)));
       if (this.rpc.closed) return;
       await Promise.all(mine.map((id) => deregister(id)));
     };
@@ -297,7 +329,7 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
       for (const { eventID, name } of wanted) {
         const { callbackID } = await register(eventID);
         // Recorded before the next await, so no message for this callback can be missed.
-        this.callbacks.set(callbackID, { name, deliver, deregister });
+        this.callbacks.set(callbackKey(kind, callbackID), { callbackID, name, deliver, deregister });
         callbackIDs.push(callbackID);
       }
     } catch (err) {
@@ -317,7 +349,8 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
       this.rpc.abort(new ProtocolError(`${this.description}: undecodable ${entry.key} message: ${(err as Error).message}`));
       return;
     }
-    const callback = body.callbackID === undefined ? undefined : this.callbacks.get(body.callbackID);
+    const kind = MESSAGE_KINDS.get(entry.key);
+    const callback = body.callbackID === undefined || kind === undefined ? undefined : this.callbacks.get(callbackKey(kind, body.callbackID));
     callback?.deliver({ name: callback.name, body });
   }
 
@@ -326,9 +359,9 @@ export class LibvirtConnection extends EventEmitter<ConnectionEvents> {
     this.closing ??= (async () => {
       if (!this.rpc.closed) {
         const quick = { timeoutMs: 2000 };
-        const entries = [...this.callbacks.entries()];
+        const entries = [...this.callbacks.values()];
         this.callbacks.clear();
-        await Promise.allSettled(entries.map(([id, e]) => e.deregister(id)));
+        await Promise.allSettled(entries.map((e) => e.deregister(e.callbackID)));
         await this.connectClose(undefined, quick).catch(() => undefined);
       }
       await this.rpc.close();

@@ -104,6 +104,35 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** Fastify's own messages for these echo the whole (possibly huge) path; ours say what is wrong with it. */
+const FRAMEWORK_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'the request path is not validly percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is longer than the 100 characters allowed',
+};
+
+/**
+ * Fastify's `frameworkErrors`: errors raised while routing (a malformed percent-escape, an over-long path
+ * parameter), before any hook or the error handler runs. Answered like every other error: problem+json with
+ * the request id (also set as the header, which the onRequest hook never got to do).
+ */
+export function sendFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  const status = err.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'internal error');
+    void sendProblem(
+      reply,
+      problem(request, { type: ProblemType.internal, title: 'Internal Server Error', status: 500, detail: `internal error (request id ${request.id})` }),
+    );
+    return;
+  }
+  request.log.info({ err }, 'client error');
+  void sendProblem(
+    reply,
+    problem(request, { type: ProblemType.blank, title: statusTitle(status), status, detail: FRAMEWORK_DETAILS[err.code] ?? 'the request cannot be routed' }),
+  );
+}
+
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../audit/routes.js';
+import { domainRoutes } from '../domains/routes.js';
+import { eventRoutes } from '../events/routes.js';
+import { hostRoutes } from '../hosts/routes.js';
+import { metricsRoutes } from '../metrics/routes.js';
+import { taskRoutes } from '../tasks/routes.js';
 import { sessionRoutes } from '../security/session-routes.js';
 import { tokenRoutes } from '../security/token-routes.js';
 import type { Services } from '../services.js';
@@ -12,7 +17,18 @@ import type { RouteModule } from './route-module.js';
  * Every route module, in one list. A capability adds its module here (hosts, domains, events, ...); each route
  * declares `config.auth` or the server refuses to start, and the route-enumeration test covers it unasked.
  */
-export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, sessionRoutes, tokenRoutes, userRoutes, auditRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  healthRoutes,
+  sessionRoutes,
+  tokenRoutes,
+  userRoutes,
+  auditRoutes,
+  hostRoutes,
+  domainRoutes,
+  metricsRoutes,
+  taskRoutes,
+  eventRoutes,
+];
 
 /**
  * Registers each module in its own plugin. A route refused at registration (no access rule) throws inside

@@ -1,6 +1,7 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { Role } from '@vireo/api';
 import type { FastifyRequest } from 'fastify';
+import { HttpProblem } from '../errors/http-problem.js';
 import type { ZodApp } from '../routes/route-module.js';
 import type { Principal } from './principal.js';
 
@@ -15,6 +16,9 @@ export interface SocketRouteOptions {
 // Policy violation: the close code for a socket that should not be open.
 const CLOSE_POLICY = 1008;
 
+const upgradeRequired = () =>
+  new HttpProblem(426, 'Upgrade Required', { detail: 'this is a WebSocket endpoint: open it with an Upgrade: websocket request', headers: { upgrade: 'websocket' } });
+
 /**
  * Registers a WebSocket route behind the same gate as every other route: the auth hook refuses the upgrade
  * (with an HTTP 401/403, before any WebSocket handshake) when the Origin is foreign, nobody is signed in,
@@ -28,6 +32,8 @@ export function registerSocketRoute(app: ZodApp, options: SocketRouteOptions): v
       websocket: true,
       config: { auth: { role: options.role } },
       schema: { tags: ['websocket'], ...(options.summary !== undefined && { summary: options.summary }) },
+      // A plain HTTP request (no upgrade) would get @fastify/websocket's bare, empty 404: refuse it like any error.
+      preHandler: (request, _reply, done) => done(request.ws ? undefined : upgradeRequired()),
     },
     async (socket, request) => {
       // The hook guarantees a principal; checked again so a misregistered route closes rather than serves.

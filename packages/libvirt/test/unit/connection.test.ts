@@ -107,6 +107,28 @@ describe('events', () => {
     expect(mock.calls.at(-1)!.header.procedure).toBe(P.connectClose.number);
   });
 
+  it('tells apart callbacks of different object kinds that share an ID', async () => {
+    // After a daemon start the qemu driver and the network driver both number their callbacks from 0.
+    const daemon = handshakeDaemon([0]);
+    daemon.handle(P.connectDomainEventCallbackRegisterAny.number, reply.ok(P.connectDomainEventCallbackRegisterAny.ret, { callbackID: 0 }));
+    daemon.handle(P.connectNetworkEventRegisterAny.number, reply.ok(P.connectNetworkEventRegisterAny.ret, { callbackID: 0 }));
+    const conn = await LibvirtConnection.open('qemu:///system', { transport: daemon.transport(), keepalive: false });
+    const seen: string[] = [];
+    await conn.subscribeDomainEvents((ev) => seen.push(`domain ${ev.name}`), { events: ['lifecycle'] });
+    await conn.subscribeNetworkEvents((ev) => seen.push(`network ${ev.name}`), { events: ['lifecycle'] });
+    const mock = daemon.connections[0]!;
+    const dom = { name: 'vm', uuid: Buffer.alloc(16, 1), id: 1 };
+    const net = { name: 'default', uuid: Buffer.alloc(16, 2) };
+    mock.sendMessage(remoteMessages.domainEventCallbackLifecycle.number, remoteMessages.domainEventCallbackLifecycle.body, {
+      callbackID: 0,
+      msg: { dom, event: 3, detail: 0 },
+    });
+    mock.sendMessage(remoteMessages.networkEventLifecycle.number, remoteMessages.networkEventLifecycle.body, { callbackID: 0, net, event: 2, detail: 0 });
+    await expect.poll(() => seen.length).toBe(2);
+    expect(seen).toEqual(['domain lifecycle', 'network lifecycle']);
+    await conn.close();
+  });
+
   it('fails when a named event is rejected, leaving nothing registered', async () => {
     const daemon = handshakeDaemon([0]);
     daemon.handle(P.connectDomainEventCallbackRegisterAny.number, (call) =>

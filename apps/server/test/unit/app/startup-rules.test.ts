@@ -33,9 +33,9 @@ describe('start-up refuses routes without an explicit access rule', () => {
 
   it('starts with declared routes', async () => {
     const h = await startHarness({
-      deps: { extraRoutes: [(app) => void app.post('/api/v1/hosts/:host/domains', { config: { auth: { role: 'operator' } } }, () => 'made')] },
+      deps: { extraRoutes: [(app) => void app.post('/api/v1/hosts/:host/probe', { config: { auth: { role: 'operator' } } }, () => 'made')] },
     });
-    expect(h.routes.some((r) => r.method === 'POST' && r.url === '/api/v1/hosts/:host/domains')).toBe(true);
+    expect(h.routes.some((r) => r.method === 'POST' && r.url === '/api/v1/hosts/:host/probe')).toBe(true);
     await h.close();
   });
 });

@@ -1,0 +1,1222 @@
+/**
+ * Benchmark: the built Vireo server (apps/server/dist/main.js) as a user's browser or script sees it.
+ *
+ * Starts the server as a child process (HTTPS with its generated certificate, a temporary VIREO_DATA_DIR, port 0),
+ * signs in as the first-run admin, opens an events WebSocket, and measures in two phases: with the domains the daemon
+ * already holds plus one running bench VM ("few"), then with COUNT (default 1000) more defined, never started domains
+ * `vireo-bench-srv-0000`... ("many"):
+ *
+ *   list     GET /api/v1/hosts/local/domains, REQUESTS (default 200) sequential requests on one keep-alive TLS
+ *            connection after a warm-up; against it, for a ratio, libvirt's C library (python3-libvirt
+ *            listAllDomains + getAllDomainStats, bench/python) and `virsh list --all` (process wall time)
+ *   events   CYCLES (default 30) `virsh suspend` / `virsh resume` of the running bench VM: from the virsh process's
+ *            exit to the matching `domain.updated` delta on the WebSocket; the same event as received by
+ *            `virsh event --loop --event lifecycle` (a process reading the daemon's events) and by @vireo/libvirt in
+ *            this process (no server in between) is timed against the same exit
+ *   RSS      the server's VmRSS (/proc/<pid>/status) once the list has been served and two stats ticks have passed
+ *
+ * It prints a table, writes bench/results/server.json, stops the server and undefines every `vireo-bench-srv-*`
+ * domain at the end (also after Ctrl-C) unless --keep is given.
+ *
+ *   node bench/dist/server.js [--uri qemu:///system] [--count 1000] [--requests 200] [--warmup 20] [--cycles 30]
+ *                             [--ref-runs 20] [--concurrency 4] [--http] [--log-level LEVEL] [--node-arg ARG]...
+ *                             [--keep] [--cleanup] [--out FILE]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  DomainEventType,
+  DomainUndefineFlags,
+  ErrorCode,
+  LibvirtConnection,
+  LibvirtError,
+  uuidToString,
+  type DomainEvent,
+  type Subscription,
+} from '@vireo/libvirt';
+import { buildDomainXml, mib } from '@vireo/libvirt-xml';
+import WebSocket from 'ws';
+
+const PREFIX = 'vireo-bench-srv-';
+const EVENT_VM = `${PREFIX}event`;
+const PYTHON = '/usr/bin/python3';
+const PYTHON_SCRIPT = fileURLToPath(new URL('../python/list_stats.py', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+const DEFAULT_OUT = fileURLToPath(new URL('../results/server.json', import.meta.url));
+const LIST_PATH = '/api/v1/hosts/local/domains';
+
+const GOALS = { listP50Ms: 50, eventP95Ms: 20, rssFewMiB: 90, rssManyMiB: 150 } as const;
+
+type Dom = { name: string; uuid: Buffer; id: number };
+
+// ---------------------------------------------------------------------------------------------- options
+
+const USAGE = `usage: node bench/dist/server.js [options]
+
+  --uri URI          libvirt URI, for the server and the bench (default qemu:///system)
+  --count N          domains defined for the second phase (default 1000)
+  --requests N       measured GET requests per phase (default 200)
+  --warmup N         GET requests before measuring, per phase (default 20)
+  --cycles N         suspend/resume cycles per phase (default 30, after 2 unmeasured ones)
+  --ref-runs N       runs of each reference (C library, virsh list --all) per phase (default 20)
+  --concurrency N    define/undefine calls in flight (default 4; libvirtd's max_client_requests is 5)
+  --http             serve plain HTTP on 127.0.0.1 (VIREO_INSECURE_HTTP=1) instead of the default HTTPS
+  --log-level LEVEL  the server's VIREO_LOG_LEVEL (default: the server's default, info)
+  --node-arg ARG     a node option for the server process, e.g. --node-arg=--max-semi-space-size=1 (repeatable)
+  --keep             leave the vireo-bench-srv-* domains defined
+  --cleanup          only remove leftover vireo-bench-srv-* domains and exit
+  --out FILE         results file (default bench/results/server.json)`;
+
+function intOption(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a whole number >= ${min}, got ${value}`);
+  return n;
+}
+
+const { values: opts } = parseArgs({
+  options: {
+    uri: { type: 'string', default: 'qemu:///system' },
+    count: { type: 'string' },
+    requests: { type: 'string' },
+    warmup: { type: 'string' },
+    cycles: { type: 'string' },
+    'ref-runs': { type: 'string' },
+    concurrency: { type: 'string' },
+    http: { type: 'boolean', default: false },
+    'log-level': { type: 'string' },
+    'node-arg': { type: 'string', multiple: true },
+    keep: { type: 'boolean', default: false },
+    cleanup: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const uri = opts.uri;
+const COUNT = intOption(opts.count, 'count', 1000, 1);
+const REQUESTS = intOption(opts.requests, 'requests', 200, 1);
+const WARMUP = intOption(opts.warmup, 'warmup', 20, 0);
+const CYCLES = intOption(opts.cycles, 'cycles', 30, 1);
+const REF_RUNS = intOption(opts['ref-runs'], 'ref-runs', 20, 1);
+const CONCURRENCY = intOption(opts.concurrency, 'concurrency', 4, 1);
+const INSECURE_HTTP = opts.http;
+const LOG_LEVEL = opts['log-level'];
+const NODE_ARGS = opts['node-arg'] ?? [];
+/** How often the server's RSS is sampled in the background (for the min/median/max around each reading). */
+const RSS_SAMPLE_MS = 250;
+const OUT = opts.out ?? DEFAULT_OUT;
+if (COUNT > 10000) throw new Error('--count is at most 10000 (names have four digits)');
+
+// ---------------------------------------------------------------------------------------------- Ctrl-C
+
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+let interrupted = false;
+const abort = new AbortController();
+/** Child processes killed on Ctrl-C (the server is stopped by main's cleanup instead). */
+const children = new Set<ChildProcess>();
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) {
+    process.stderr.write(`\n${signal} again: exiting without cleanup; remove leftovers with --cleanup\n`);
+    process.exit(130);
+  }
+  interrupted = true;
+  process.stderr.write(
+    `\n${signal}: stopping the server${opts.keep ? '' : ` and removing the ${PREFIX}* domains`} (again to quit at once)\n`,
+  );
+  abort.abort();
+  for (const child of children) child.kill('SIGTERM');
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+
+function checkInterrupted(): void {
+  if (interrupted) throw new Interrupted();
+}
+
+async function pause(ms: number): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal: abort.signal });
+  } catch {
+    throw new Interrupted();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+function benchName(i: number): string {
+  return `${PREFIX}${String(i).padStart(4, '0')}`;
+}
+
+/**
+ * KVM when QEMU (user libvirt-qemu, group kvm) can open /dev/kvm, TCG otherwise; decided from the device's owner and
+ * mode, as packages/libvirt/test/support/libvirt.ts does, because a failed KVM start costs seconds.
+ */
+function domainType(): 'kvm' | 'qemu' {
+  try {
+    const st = statSync('/dev/kvm');
+    const kvmGid = Number(/^kvm:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1] ?? -1);
+    const usable = (st.mode & 0o006) === 0o006 || (st.gid === kvmGid && (st.mode & 0o060) === 0o060);
+    return usable ? 'kvm' : 'qemu';
+  } catch {
+    return 'qemu';
+  }
+}
+
+function domainXml(name: string, type: 'kvm' | 'qemu'): string {
+  // Diskless, no graphics, no serial console or extra devices.
+  return buildDomainXml({
+    name,
+    type,
+    machine: 'pc',
+    memory: mib(32),
+    vcpus: 1,
+    graphics: { type: 'none' },
+    serialConsole: false,
+    guestAgent: false,
+    memballoon: false,
+    rng: false,
+  });
+}
+
+/** Runs fn over items with at most `limit` calls in flight; stops starting new ones once interrupted. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !interrupted) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function versionString(v: bigint | number): string {
+  const n = Number(v);
+  return `${Math.floor(n / 1000000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+interface Summary {
+  runs: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+  mean: number;
+  samples: number[];
+}
+
+/** p50 is the median; p95 and p99 are nearest-rank. */
+function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const at = (i: number): number => sorted[Math.min(n - 1, Math.max(0, i))]!;
+  const rank = (p: number): number => round3(at(Math.ceil(p * n) - 1));
+  return {
+    runs: n,
+    p50: round3(n % 2 === 1 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2),
+    p95: rank(0.95),
+    p99: rank(0.99),
+    min: round3(at(0)),
+    max: round3(at(n - 1)),
+    mean: round3(sorted.reduce((s, x) => s + x, 0) / n),
+    samples: samples.map(round3),
+  };
+}
+
+/** Timestamped arrivals of one receiver, with a wait for the first that matches from a given index on. */
+class Recorder<T> {
+  readonly arrivals: { at: number; value: T }[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  push(value: T, at = performance.now()): void {
+    this.arrivals.push({ at, value });
+    for (const w of [...this.waiters]) w();
+  }
+
+  get length(): number {
+    return this.arrivals.length;
+  }
+
+  waitFor(match: (value: T) => boolean, from: number, timeoutMs: number, what: string): Promise<{ at: number; value: T }> {
+    return new Promise((resolve, reject) => {
+      let scanned = from;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        abort.signal.removeEventListener('abort', onAbort);
+      };
+      const check = (): void => {
+        for (; scanned < this.arrivals.length; scanned++) {
+          const a = this.arrivals[scanned]!;
+          if (match(a.value)) {
+            done();
+            resolve(a);
+            return;
+          }
+        }
+      };
+      const onAbort = (): void => {
+        done();
+        reject(new Interrupted());
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      abort.signal.addEventListener('abort', onAbort);
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- domains
+
+async function listBenchDomains(conn: LibvirtConnection): Promise<Dom[]> {
+  const { domains } = await conn.connectListAllDomains({ need_results: 1, flags: 0 });
+  return domains.filter((d) => d.name.startsWith(PREFIX));
+}
+
+/** Opens a connection, waiting up to `waitMs` for a daemon that is being restarted (by another test suite). */
+async function openPatiently(waitMs: number): Promise<LibvirtConnection> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await LibvirtConnection.open(uri);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      log(`  ${(err as Error).message}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  }
+}
+
+/** Stops (if running) and undefines the given domains, `CONCURRENCY` calls in flight. Not interruptible. */
+async function removeAll(conn: LibvirtConnection, doms: readonly Dom[]): Promise<number> {
+  const flags =
+    DomainUndefineFlags.MANAGED_SAVE |
+    DomainUndefineFlags.SNAPSHOTS_METADATA |
+    DomainUndefineFlags.CHECKPOINTS_METADATA |
+    DomainUndefineFlags.NVRAM;
+  const gone = (err: unknown): boolean => err instanceof LibvirtError && err.code === ErrorCode.NO_DOMAIN;
+  let removed = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < doms.length) {
+      const dom = doms[next++]!;
+      try {
+        // A running one is stopped first (it may have stopped meanwhile; the check after cleanup catches the rest).
+        if (dom.id > 0) await conn.domainDestroy({ dom }).catch(() => undefined);
+        await conn.domainUndefineFlags({ dom, flags });
+        removed++;
+        if (removed % 250 === 0) log(`  removed ${removed}/${doms.length}`);
+      } catch (err) {
+        if (!gone(err)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, doms.length) }, worker));
+  return removed;
+}
+
+/** Removes every vireo-bench-srv-* domain and checks that none is left. */
+async function cleanup(conn: LibvirtConnection): Promise<number> {
+  const removed = await removeAll(conn, await listBenchDomains(conn));
+  const left = await listBenchDomains(conn);
+  if (left.length > 0) throw new Error(`${left.length} ${PREFIX}* domains are still defined after cleanup`);
+  return removed;
+}
+
+/** Defines and starts the VM the event cycles suspend and resume. Returns its UUID. */
+async function startEventVm(conn: LibvirtConnection, type: 'kvm' | 'qemu'): Promise<string> {
+  const { dom } = await conn.domainDefineXMLFlags({ xml: domainXml(EVENT_VM, type), flags: 0 });
+  await conn.domainCreate({ dom });
+  return uuidToString(dom.uuid);
+}
+
+/** Defines `vireo-bench-srv-0000`.. (`count`), `CONCURRENCY` calls in flight. */
+async function defineMany(conn: LibvirtConnection, count: number, type: 'kvm' | 'qemu'): Promise<{ defined: number; ms: number }> {
+  const t0 = performance.now();
+  const names = Array.from({ length: count }, (_, i) => benchName(i));
+  let defined = 0;
+  let lastReport = t0;
+  await pool(names, CONCURRENCY, async (name) => {
+    await conn.domainDefineXMLFlags({ xml: domainXml(name, type), flags: 0 });
+    defined++;
+    const now = performance.now();
+    if (now - lastReport > 2000 || defined === count) {
+      lastReport = now;
+      log(`  defined ${defined}/${count} in ${((now - t0) / 1000).toFixed(1)} s`);
+    }
+  });
+  checkInterrupted();
+  return { defined, ms: performance.now() - t0 };
+}
+
+// ---------------------------------------------------------------------------------------------- the server
+
+interface MemoryReading {
+  rssKiB: number;
+  /** The peak RSS so far. */
+  hwmKiB: number;
+  /** RSS split: anonymous memory (heap, stacks) and file-backed pages (mostly the node binary, shared). */
+  anonKiB: number;
+  fileKiB: number;
+}
+
+/** The built server as a child process, with its own temporary data directory and log file. */
+class ServerProcess {
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exitWaiters = new Set<() => void>();
+  /** VmRSS every RSS_SAMPLE_MS: V8 grows and shrinks its young generation, so one reading can swing by tens of MiB. */
+  readonly rssSamples: { at: number; rssKiB: number }[] = [];
+  private sampler: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly tmpDir: string,
+    readonly logFile: string,
+    readonly adminPassword: string,
+  ) {
+    child.on('exit', (code, signal) => {
+      this.exited = { code, signal };
+      clearInterval(this.sampler);
+      for (const w of [...this.exitWaiters]) w();
+    });
+  }
+
+  startSampling(): void {
+    this.sampler = setInterval(() => {
+      this.memory().then(
+        (m) => this.rssSamples.push({ at: performance.now(), rssKiB: m.rssKiB }),
+        () => undefined,
+      );
+    }, RSS_SAMPLE_MS);
+    this.sampler.unref();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  static async start(): Promise<{ server: ServerProcess; base: string; startMs: number }> {
+    const tmpDir = await mkdtemp(join(os.tmpdir(), 'vireo-bench-server-'));
+    const dataDir = join(tmpDir, 'data');
+    await mkdir(dataDir, { mode: 0o700 });
+    const logFile = join(tmpDir, 'server.log');
+    const adminPassword = randomBytes(18).toString('base64url');
+    // Only our settings: a VIREO_CONFIG or VIREO_PORT of the calling shell must not change what is measured.
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('VIREO_')) env[k] = v;
+    Object.assign(env, {
+      VIREO_DATA_DIR: dataDir,
+      VIREO_HOST: '127.0.0.1',
+      VIREO_PORT: '0',
+      VIREO_LIBVIRT_URI: uri,
+      VIREO_ADMIN_PASSWORD: adminPassword,
+      ...(INSECURE_HTTP && { VIREO_INSECURE_HTTP: '1' }),
+      ...(LOG_LEVEL !== undefined && { VIREO_LOG_LEVEL: LOG_LEVEL }),
+    });
+    const fd = openSync(logFile, 'a');
+    const t0 = performance.now();
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [...NODE_ARGS, SERVER_MAIN], { env, stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
+    const server = new ServerProcess(child, tmpDir, logFile, adminPassword);
+    // Fastify logs "Server listening at <url>" once it listens (port 0: the kernel's choice).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const text = await readFile(logFile, 'utf8');
+      const m = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(text);
+      if (m) return { server, base: m[1]!, startMs: performance.now() - t0 };
+      if (server.exited) throw new Error(`the server exited at start (${server.exited.signal ?? `code ${server.exited.code}`}):\n${tail(text)}`);
+      if (Date.now() > deadline) throw new Error(`the server did not listen within 60 s:\n${tail(text)}`);
+      await pause(50);
+    }
+  }
+
+  async memory(): Promise<MemoryReading> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), anonKiB: kib('RssAnon'), fileKiB: kib('RssFile') };
+  }
+
+  async logTail(): Promise<string> {
+    return tail(await readFile(this.logFile, 'utf8').catch(() => ''));
+  }
+
+  /** SIGTERM (the server closes cleanly), SIGKILL after 15 s; then removes its temporary directory. */
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (!this.exited) {
+      const gone = new Promise<void>((resolve) => this.exitWaiters.add(resolve));
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    await rm(this.tmpDir, { recursive: true, force: true });
+  }
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** From the call to the response's last byte. */
+  ms: number;
+}
+
+/** A small HTTP(S) client on one keep-alive connection: requests go one after another, like a single browser tab. */
+class ApiClient {
+  private readonly agent: http.Agent;
+  private cookie = '';
+  csrfToken = '';
+
+  constructor(readonly base: string) {
+    this.agent = base.startsWith('https:')
+      ? new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false })
+      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  get origin(): string {
+    return new URL(this.base).origin;
+  }
+
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
+  request(method: string, path: string, json?: unknown): Promise<HttpResult> {
+    const url = new URL(path, this.base);
+    const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+    const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (method !== 'GET') {
+      headers.origin = this.origin;
+      if (this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    }
+    if (body) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = body.length;
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = lib.request(url, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** POST /api/v1/session (with Origin); keeps the session cookie and the CSRF token. */
+  async signIn(username: string, password: string): Promise<void> {
+    const res = await this.request('POST', '/api/v1/session', { username, password });
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.body.toString('utf8')}`);
+    const setCookie = res.headers['set-cookie'] ?? [];
+    const session = setCookie.map((c) => c.split(';', 1)[0]!).find((c) => /^(__Host-)?vireo_session=/.test(c));
+    if (!session) throw new Error(`sign-in set no session cookie (got ${setCookie.length} cookies)`);
+    this.cookie = session;
+    this.csrfToken = (JSON.parse(res.body.toString('utf8')) as { csrfToken: string }).csrfToken;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- receivers
+
+interface WireDomain {
+  uuid: string;
+  name: string;
+  state: string;
+}
+
+/** The fields of the events channel's messages this benchmark reads (the contract is @vireo/api's events.ts). */
+interface WireMessage {
+  type: string;
+  seq: number;
+  domain?: WireDomain;
+  cause?: string;
+  intervalMs?: number;
+  hosts?: { id: string; domains: WireDomain[] }[];
+  health?: { state: string; lastError: string | null };
+}
+
+/** A daemon restarted meanwhile (by another test suite): the figures would include a reconnect. */
+class DaemonRestarted extends Error {
+  constructor(detail: string) {
+    super(`libvirtd went away during the run (${detail}); the figures would include a reconnect, so run again`);
+  }
+}
+
+/** Throws DaemonRestarted when the server reported its libvirt connection lost since message `from`. */
+function checkDaemonStayed(socket: EventsSocket, from: number): void {
+  for (const { value: m } of socket.messages.arrivals.slice(from)) {
+    if (m.type === 'resync') throw new DaemonRestarted('the server sent a resync');
+    if (m.type === 'host.health' && m.health && m.health.state !== 'connected') {
+      throw new DaemonRestarted(`the server's host went ${m.health.state}: ${m.health.lastError ?? 'no error given'}`);
+    }
+  }
+}
+
+/** An events WebSocket, authenticated like a browser's (session cookie + Origin). */
+class EventsSocket {
+  readonly messages = new Recorder<WireMessage>();
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const at = performance.now();
+      this.messages.push(JSON.parse(data.toString('utf8')) as WireMessage, at);
+    });
+  }
+
+  static open(api: ApiClient): Promise<EventsSocket> {
+    const url = `${api.base.replace(/^http/, 'ws')}/api/v1/events`;
+    const ws = new WebSocket(url, { headers: { cookie: api.cookieHeader, origin: api.origin }, rejectUnauthorized: false });
+    const socket = new EventsSocket(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(socket));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`events upgrade refused: ${res.statusCode}`)));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}
+
+/** `virsh event --loop --event lifecycle --domain NAME`: libvirt's own client printing the daemon's events. */
+class VirshEventWatcher {
+  readonly lines = new Recorder<string>();
+  private stderr = '';
+
+  private constructor(readonly child: ChildProcess) {
+    children.add(child);
+    createInterface({ input: child.stdout! }).on('line', (line) => this.lines.push(line));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    child.on('close', () => children.delete(child));
+  }
+
+  static start(domain: string): VirshEventWatcher {
+    return new VirshEventWatcher(
+      spawn('virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle', '--domain', domain], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+  }
+
+  get errors(): string {
+    return this.stderr.trim();
+  }
+
+  stop(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+/** Runs `virsh -c URI ...args`; `exitAt` is when the process exit was seen (not when its pipes closed). */
+function runVirsh(args: readonly string[]): Promise<{ startAt: number; exitAt: number }> {
+  return new Promise((resolve, reject) => {
+    const startAt = performance.now();
+    let exitAt = 0;
+    const child = spawn('virsh', ['-c', uri, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('exit', () => (exitAt = performance.now()));
+    child.on('error', (e) => {
+      children.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      children.delete(child);
+      if (interrupted) return reject(new Interrupted());
+      if (code !== 0) return reject(new Error(`virsh ${args.join(' ')} failed (${code}): ${err.trim()}`));
+      resolve({ startAt, exitAt });
+    });
+  });
+}
+
+/** Wall time of one `virsh -c URI list --all`, and how many bench domains it printed. */
+function timeVirshList(): Promise<{ ms: number; benchLines: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('virsh', ['-c', uri, 'list', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('error', (e) => {
+      children.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      children.delete(child);
+      if (interrupted) return reject(new Interrupted());
+      if (code !== 0) return reject(new Error(`virsh list --all failed (${code}): ${err.trim()}`));
+      resolve({ ms, benchLines: out.split('\n').reduce((n, line) => (line.includes(PREFIX) ? n + 1 : n), 0) });
+    });
+  });
+}
+
+interface PyRun {
+  ms: number;
+  domains: number;
+  records: number;
+  params: number;
+}
+
+interface PyInfo {
+  library: number;
+  daemon: number;
+  python: string;
+  warmup: number[];
+}
+
+/** bench/python/list_stats.py in lock-step mode: python3-libvirt listAllDomains + getAllDomainStats, timed inside. */
+class PythonWorker {
+  private readonly lines: string[] = [];
+  private waiter: { resolve: (line: string) => void; reject: (err: Error) => void } | undefined;
+  private exited: Error | undefined;
+  private stderr = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    children.add(child);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (this.waiter) {
+        const { resolve } = this.waiter;
+        this.waiter = undefined;
+        resolve(line);
+      } else {
+        this.lines.push(line);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      this.exited = new Error(`python3-libvirt worker exited (${signal ?? `code ${code}`}): ${this.stderr.trim() || 'no output'}`);
+      setImmediate(() => {
+        if (this.waiter) {
+          const { reject } = this.waiter;
+          this.waiter = undefined;
+          reject(this.exited!);
+        }
+      });
+    });
+  }
+
+  static async start(warmup: number): Promise<{ worker: PythonWorker; info: PyInfo }> {
+    const child = spawn(PYTHON, [PYTHON_SCRIPT, '--uri', uri, '--warmup', String(warmup), '--serve'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const worker = new PythonWorker(child);
+    const ready = JSON.parse(await worker.nextLine()) as PyInfo & { ready: boolean };
+    return { worker, info: ready };
+  }
+
+  private nextLine(): Promise<string> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  async run(): Promise<PyRun> {
+    this.child.stdin!.write('run\n');
+    return JSON.parse(await this.nextLine()) as PyRun;
+  }
+
+  async quit(): Promise<void> {
+    this.child.stdin!.end('quit\n');
+    await this.nextLine().catch(() => undefined);
+  }
+
+  kill(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- measurement
+
+interface Rig {
+  conn: LibvirtConnection;
+  server: ServerProcess;
+  api: ApiClient;
+  socket: EventsSocket;
+  virshEvents: VirshEventWatcher;
+  /** Lifecycle events of the event VM as @vireo/libvirt delivers them in this process (no server in between). */
+  direct: Recorder<number>;
+  eventVmUuid: string;
+}
+
+interface ListRun {
+  ms: number;
+  bytes: number;
+  domains: number;
+  benchDomains: number;
+}
+
+async function getList(api: ApiClient): Promise<ListRun> {
+  const res = await api.request('GET', LIST_PATH);
+  if (res.status !== 200) throw new Error(`GET ${LIST_PATH}: ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+  const list = JSON.parse(res.body.toString('utf8')) as { domains: WireDomain[] };
+  const benchDomains = list.domains.reduce((n, d) => (d.name.startsWith(PREFIX) && d.name !== EVENT_VM ? n + 1 : n), 0);
+  return { ms: res.ms, bytes: res.body.length, domains: list.domains.length, benchDomains };
+}
+
+async function measureList(rig: Rig, expectBench: number) {
+  log(`  list: ${WARMUP} warm-up + ${REQUESTS} measured GET ${LIST_PATH}`);
+  for (let i = 0; i < WARMUP; i++) {
+    checkInterrupted();
+    await getList(rig.api);
+  }
+  const runs: ListRun[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    checkInterrupted();
+    runs.push(await getList(rig.api));
+  }
+  const endedAt = performance.now();
+  const wrongCount = runs.filter((r) => r.benchDomains !== expectBench).length;
+
+  log(`  references: ${REF_RUNS} x python3-libvirt list + all stats, ${REF_RUNS} x virsh list --all (alternating)`);
+  const { worker, info } = await PythonWorker.start(3);
+  const py: PyRun[] = [];
+  const virsh: { ms: number; benchLines: number }[] = [];
+  try {
+    await timeVirshList(); // warm-up
+    for (let i = 0; i < REF_RUNS; i++) {
+      checkInterrupted();
+      if (i % 2 === 0) {
+        py.push(await worker.run());
+        virsh.push(await timeVirshList());
+      } else {
+        virsh.push(await timeVirshList());
+        py.push(await worker.run());
+      }
+    }
+    await worker.quit();
+  } finally {
+    worker.kill();
+  }
+  const ours = summarize(runs.map((r) => r.ms));
+  const cLibrary = summarize(py.map((r) => r.ms));
+  const virshList = summarize(virsh.map((r) => r.ms));
+  return {
+    endedAt,
+    pyInfo: info,
+    result: {
+      ours,
+      cLibrary,
+      virsh: virshList,
+      ratioOursToCLibrary: round3(ours.p50 / cLibrary.p50),
+      ratioOursToVirsh: round3(ours.p50 / virshList.p50),
+      responseBytes: runs.at(-1)!.bytes,
+      domainsListed: runs.at(-1)!.domains,
+      cLibraryDomains: py.at(-1)!.domains,
+      benchDomainsListed: runs.at(-1)!.benchDomains,
+      virshBenchRows: Math.max(0, virsh.at(-1)!.benchLines - 1), // minus the event VM
+      requestsWithWrongCount: wrongCount,
+    },
+  };
+}
+
+type Op = 'suspend' | 'resume';
+
+interface OpSample {
+  /** The virsh command's wall time, spawn to exit. */
+  virshCommandMs: number;
+  /** Arrival minus virsh's exit, per receiver; negative: it arrived before virsh had exited. */
+  ours: number;
+  virshEvent: number;
+  direct: number;
+}
+
+async function oneOp(rig: Rig, op: Op): Promise<OpSample> {
+  const state = op === 'suspend' ? 'paused' : 'running';
+  const lifecycle = op === 'suspend' ? DomainEventType.SUSPENDED : DomainEventType.RESUMED;
+  const word = op === 'suspend' ? 'Suspended' : 'Resumed';
+  const fromWs = rig.socket.messages.length;
+  const fromVirsh = rig.virshEvents.lines.length;
+  const fromDirect = rig.direct.length;
+  const { startAt, exitAt } = await runVirsh([op, EVENT_VM]);
+  const what = `the ${op} event of ${EVENT_VM}`;
+  const [ws, ve, de] = await Promise.all([
+    rig.socket.messages.waitFor(
+      (m) => m.type === 'domain.updated' && m.domain?.uuid === rig.eventVmUuid && m.domain.state === state,
+      fromWs,
+      10_000,
+      `${what} on the WebSocket`,
+    ),
+    rig.virshEvents.lines.waitFor((line) => line.includes(`'${EVENT_VM}'`) && line.includes(word), fromVirsh, 10_000, `${what} from virsh event`),
+    rig.direct.waitFor((type) => type === lifecycle, fromDirect, 10_000, `${what} on @vireo/libvirt`),
+  ]);
+  return { virshCommandMs: exitAt - startAt, ours: ws.at - exitAt, virshEvent: ve.at - exitAt, direct: de.at - exitAt };
+}
+
+async function measureEvents(rig: Rig) {
+  log(`  events: 2 warm-up + ${CYCLES} measured virsh suspend/resume cycles of ${EVENT_VM}`);
+  const samples: Record<Op, OpSample[]> = { suspend: [], resume: [] };
+  for (let i = 0; i < CYCLES + 2; i++) {
+    for (const op of ['suspend', 'resume'] as const) {
+      checkInterrupted();
+      const s = await oneOp(rig, op);
+      if (i >= 2) samples[op].push(s);
+      // Let the server's re-read of the row (after its delta went out) finish before the next change.
+      await pause(100);
+    }
+  }
+  const per = (op: Op) => ({
+    ours: summarize(samples[op].map((s) => s.ours)),
+    virshEvent: summarize(samples[op].map((s) => s.virshEvent)),
+    libvirtClient: summarize(samples[op].map((s) => s.direct)),
+    virshCommand: summarize(samples[op].map((s) => s.virshCommandMs)),
+    // The server's share, roughly: its delta's arrival minus the same event's arrival at a plain client.
+    oursMinusLibvirtClient: summarize(samples[op].map((s) => s.ours - s.direct)),
+  });
+  return { suspend: per('suspend'), resume: per('resume') };
+}
+
+/** RSS once `ticks` stats ticks have arrived after `after` (the end of the list requests). */
+async function measureRss(rig: Rig, after: number, ticks: number) {
+  const isStats = (m: WireMessage): boolean => m.type === 'stats';
+  let from = rig.socket.messages.arrivals.findIndex((a) => a.at > after);
+  if (from < 0) from = rig.socket.messages.length;
+  let intervalMs = 0;
+  for (let i = 0; i < ticks; i++) {
+    const tick = await rig.socket.messages.waitFor(isStats, from, 60_000, 'a stats tick');
+    intervalMs = tick.value.intervalMs ?? 0;
+    from = rig.socket.messages.arrivals.indexOf(tick) + 1;
+  }
+  const mem = await rig.server.memory();
+  // The background samples from the end of the list requests to now: how far RSS swings around this reading.
+  const window = summarize(rig.server.rssSamples.filter((s) => s.at >= after).map((s) => s.rssKiB / 1024));
+  const { samples: _samples, ...windowMiB } = window;
+  log(
+    `  RSS ${(mem.rssKiB / 1024).toFixed(1)} MiB after ${ticks} stats ticks (interval ${intervalMs} ms); ` +
+      `${window.min.toFixed(1)}..${window.max.toFixed(1)} MiB over the ${window.runs} samples since the list requests`,
+  );
+  return {
+    ...mem,
+    rssMiB: round3(mem.rssKiB / 1024),
+    hwmMiB: round3(mem.hwmKiB / 1024),
+    anonMiB: round3(mem.anonKiB / 1024),
+    ticksWaited: ticks,
+    statsIntervalMs: intervalMs,
+    windowMiB,
+  };
+}
+
+async function measurePhase(rig: Rig, label: string, expectBench: number) {
+  log(`phase "${label}"`);
+  const from = rig.socket.messages.length;
+  const list = await measureList(rig, expectBench);
+  checkDaemonStayed(rig.socket, from);
+  const events = await measureEvents(rig);
+  checkDaemonStayed(rig.socket, from);
+  const rss = await measureRss(rig, list.endedAt, 2);
+  checkDaemonStayed(rig.socket, from);
+  return { pyInfo: list.pyInfo, list: list.result, events, rss };
+}
+
+/** Waits until the server's list holds `count` bench domains: how long the event-kept list takes to catch up. */
+async function waitForServerList(api: ApiClient, count: number, since: number): Promise<number> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    checkInterrupted();
+    const run = await getList(api).catch(() => undefined);
+    if (run?.benchDomains === count) return performance.now() - since;
+    if (Date.now() > deadline) throw new Error(`the server's list did not reach ${count} bench domains within 300 s (last: ${run?.benchDomains})`);
+    await pause(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+async function machineInfo(conn: LibvirtConnection) {
+  const [{ lib_ver }, { hv_ver }, { type }] = await Promise.all([
+    conn.connectGetLibVersion(undefined),
+    conn.connectGetVersion(undefined),
+    conn.connectGetType(undefined),
+  ]);
+  const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
+  const distro = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? `${os.type()} ${os.release()}`;
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: distro,
+    kernel: os.release(),
+    node: process.version,
+    libvirtDaemon: versionString(lib_ver),
+    hypervisor: `${type} ${versionString(hv_ver)}`,
+  };
+}
+
+type Phase = Awaited<ReturnType<typeof measurePhase>>;
+
+function printTable(phases: readonly { label: string; domains: number; p: Phase }[]): void {
+  const num = (x: number): string => x.toFixed(2).padStart(8);
+  const rows: string[][] = [];
+  for (const { label, domains, p } of phases) {
+    const head = `${label} (${domains} domains)`;
+    const row = (what: string, s: Summary): string[] => [what, String(s.runs), num(s.p50), num(s.p95), num(s.p99), num(s.min)];
+    rows.push([head, '', '', '', '', '']);
+    rows.push(row('  GET /hosts/local/domains', p.list.ours));
+    rows.push(row('  C library list + all stats', p.list.cLibrary));
+    rows.push(row('  virsh list --all (process)', p.list.virsh));
+    for (const op of ['suspend', 'resume'] as const) {
+      rows.push(row(`  ${op} -> WebSocket delta`, p.events[op].ours));
+      rows.push(row(`  ${op} -> virsh event`, p.events[op].virshEvent));
+      rows.push(row(`  ${op} -> @vireo/libvirt event`, p.events[op].libvirtClient));
+      rows.push(row(`  ${op}: WebSocket - @vireo/libvirt`, p.events[op].oursMinusLibvirtClient));
+      rows.push(row(`  virsh ${op} (process)`, p.events[op].virshCommand));
+    }
+  }
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  const lines = [
+    `${'what'.padEnd(width)}  runs      p50      p95      p99      min  (ms)`,
+    '-'.repeat(width + 44),
+    ...rows.map((r) => (r[1] === '' ? r[0]! : `${r[0]!.padEnd(width)}  ${r[1]!.padStart(4)} ${r.slice(2).join(' ')}`)),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  let conn = await openPatiently(120_000);
+  let server: ServerProcess | undefined;
+  let api: ApiClient | undefined;
+  let socket: EventsSocket | undefined;
+  let virshEvents: VirshEventWatcher | undefined;
+  let subscription: Subscription | undefined;
+  let exitCode = 0;
+  try {
+    if (opts.cleanup) {
+      log(`removed ${await cleanup(conn)} ${PREFIX}* domains`);
+      return 0;
+    }
+    const machine = await machineInfo(conn);
+    const type = domainType();
+    log(`${machine.os}, ${machine.cpus} cores, libvirt ${machine.libvirtDaemon}, ${machine.hypervisor}, node ${machine.node}; domains are type '${type}'`);
+    const leftovers = await cleanup(conn);
+    if (leftovers > 0) log(`removed ${leftovers} leftover ${PREFIX}* domains`);
+
+    log(`starting ${EVENT_VM} (running, diskless, 32 MiB)`);
+    const eventVmUuid = await startEventVm(conn, type);
+    checkInterrupted();
+
+    log(`starting the server: node ${SERVER_MAIN} (${INSECURE_HTTP ? 'plain HTTP' : 'HTTPS'})`);
+    const started = await ServerProcess.start();
+    server = started.server;
+    server.startSampling();
+    log(`  listening at ${started.base} after ${started.startMs.toFixed(0)} ms, pid ${server.pid}`);
+    api = new ApiClient(started.base);
+    await api.signIn('admin', server.adminPassword);
+    // Ready when libvirt is connected and the event-kept list holds the running VM.
+    const readyDeadline = Date.now() + 60_000;
+    for (;;) {
+      checkInterrupted();
+      const res = await api.request('GET', LIST_PATH);
+      if (res.status === 200 && res.body.includes(eventVmUuid)) break;
+      if (Date.now() > readyDeadline) throw new Error(`the server's list did not show ${EVENT_VM} within 60 s (${res.status})`);
+      await pause(100);
+    }
+    const idle = await server.memory();
+
+    const direct = new Recorder<number>();
+    subscription = await conn.subscribeDomainEvents(
+      (event: DomainEvent) => {
+        if (event.name === 'lifecycle' && event.body.msg.dom.name === EVENT_VM) direct.push(event.body.msg.event);
+      },
+      { events: ['lifecycle'] },
+    );
+    socket = await EventsSocket.open(api);
+    await socket.messages.waitFor((m) => m.type === 'snapshot', 0, 10_000, 'the events snapshot');
+    virshEvents = VirshEventWatcher.start(EVENT_VM);
+    const rig: Rig = { conn, server, api, socket, virshEvents, direct, eventVmUuid };
+
+    const before = await conn.connectListAllDomains({ need_results: 1, flags: 0 });
+    const few = await measurePhase(rig, 'few', 0);
+    const fewDomains = few.list.domainsListed;
+
+    log(`defining ${COUNT} domains ${benchName(0)}..${benchName(COUNT - 1)} (${CONCURRENCY} calls in flight)`);
+    const t0 = performance.now();
+    const setup = await defineMany(conn, COUNT, type);
+    const catchUpMs = await waitForServerList(api, COUNT, t0);
+    log(`  ${setup.defined} defined in ${(setup.ms / 1000).toFixed(1)} s; the server listed all of them ${((catchUpMs - setup.ms) / 1000).toFixed(2)} s after the last define`);
+    const many = await measurePhase(rig, 'many', COUNT);
+    const manyDomains = many.list.domainsListed;
+
+    if (virshEvents.errors) log(`virsh event said: ${virshEvents.errors}`);
+
+    const phases = [
+      { label: 'few', domains: fewDomains, p: few },
+      { label: 'many', domains: manyDomains, p: many },
+    ];
+    process.stdout.write(
+      `\nVireo server (${INSECURE_HTTP ? 'HTTP' : 'HTTPS'}, ${SERVER_MAIN.replace(/.*\/apps\//, 'apps/')}) on ${uri}; ` +
+        `event latencies are measured from the exit of the virsh suspend/resume process (negative: before it)\n\n`,
+    );
+    printTable(phases);
+    const goals = {
+      listP50Many: many.list.ours.p50 < GOALS.listP50Ms,
+      eventP95Suspend: few.events.suspend.ours.p95 < GOALS.eventP95Ms && many.events.suspend.ours.p95 < GOALS.eventP95Ms,
+      rssFew: few.rss.rssMiB < GOALS.rssFewMiB,
+      rssMany: many.rss.rssMiB < GOALS.rssManyMiB,
+    };
+    const yes = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+    process.stdout.write(
+      `\nlist p50 with ${manyDomains} domains: ${many.list.ours.p50.toFixed(2)} ms (goal < ${GOALS.listP50Ms} ms: ${yes(goals.listP50Many)}); ` +
+        `${(many.list.responseBytes / 1024).toFixed(0)} KiB per response; ratio to the C library's list + stats ` +
+        `${many.list.ratioOursToCLibrary.toFixed(2)}x, to virsh list --all ${many.list.ratioOursToVirsh.toFixed(2)}x\n` +
+        `suspend -> WebSocket p95: ${few.events.suspend.ours.p95.toFixed(2)} ms (few), ${many.events.suspend.ours.p95.toFixed(2)} ms (many); ` +
+        `virsh event p95: ${few.events.suspend.virshEvent.p95.toFixed(2)} / ${many.events.suspend.virshEvent.p95.toFixed(2)} ms ` +
+        `(goal < ${GOALS.eventP95Ms} ms: ${yes(goals.eventP95Suspend)})\n` +
+        `server RSS: ${(idle.rssKiB / 1024).toFixed(1)} MiB idle after start, ${few.rss.rssMiB.toFixed(1)} MiB with ${fewDomains} domains ` +
+        `(goal < ${GOALS.rssFewMiB}: ${yes(goals.rssFew)}), ${many.rss.rssMiB.toFixed(1)} MiB with ${manyDomains} ` +
+        `(goal < ${GOALS.rssManyMiB}: ${yes(goals.rssMany)}); peak ${many.rss.hwmMiB.toFixed(1)} MiB; anonymous part ` +
+        `${few.rss.anonMiB.toFixed(1)} / ${many.rss.anonMiB.toFixed(1)} MiB, the rest file-backed (the node binary); ` +
+        `range since the list requests ${few.rss.windowMiB.min.toFixed(1)}..${few.rss.windowMiB.max.toFixed(1)} / ` +
+        `${many.rss.windowMiB.min.toFixed(1)}..${many.rss.windowMiB.max.toFixed(1)} MiB\n` +
+        `correctness: ${few.list.requestsWithWrongCount + many.list.requestsWithWrongCount} list responses with a wrong count; ` +
+        `virsh listed ${many.list.virshBenchRows} of ${COUNT} bench domains\n`,
+    );
+
+    const report = {
+      benchmark: 'server',
+      date: new Date().toISOString(),
+      uri,
+      machine: { ...machine, python: few.pyInfo.python, pythonLibvirt: versionString(few.pyInfo.library), domainType: type },
+      config: {
+        count: COUNT,
+        requests: REQUESTS,
+        warmup: WARMUP,
+        cycles: CYCLES,
+        refRuns: REF_RUNS,
+        concurrency: CONCURRENCY,
+        scheme: INSECURE_HTTP ? 'http' : 'https',
+        serverLogLevel: LOG_LEVEL ?? 'info (default)',
+        serverNodeArgs: NODE_ARGS,
+        gapBetweenOpsMs: 100,
+      },
+      server: {
+        command: ['node', ...NODE_ARGS, SERVER_MAIN.replace(/.*\/apps\//, 'apps/')].join(' '),
+        startMs: Math.round(started.startMs),
+        idleRss: idle,
+        domainsBefore: before.domains.length,
+      },
+      method: {
+        list: `GET ${LIST_PATH}, sequential on one keep-alive connection, call to last byte of the body`,
+        cLibrary: 'python3-libvirt conn.listAllDomains(0) + conn.getAllDomainStats(0, 0), timed with time.perf_counter() (bench/python/list_stats.py)',
+        virshList: `virsh -c ${uri} list --all (process wall time)`,
+        events: `virsh -c ${uri} suspend|resume ${EVENT_VM}; latency = arrival - exit of that virsh process`,
+        receivers: {
+          ours: 'the matching domain.updated delta on GET /api/v1/events (WebSocket, session cookie + Origin)',
+          virshEvent: `virsh -c ${uri} event --loop --event lifecycle --domain ${EVENT_VM}, its stdout line`,
+          libvirtClient: '@vireo/libvirt subscribeDomainEvents in the benchmark process (no server in between)',
+        },
+        rss: 'VmRSS of the server process from /proc/<pid>/status after the list requests and 2 further stats ticks',
+      },
+      setup: {
+        defined: setup.defined,
+        seconds: round3(setup.ms / 1000),
+        // When the server's event-kept list first held all of them, after the last define returned.
+        serverListedAllAfterLastDefineSeconds: round3((catchUpMs - setup.ms) / 1000),
+      },
+      phases: {
+        few: { domains: fewDomains, list: few.list, events: few.events, rss: few.rss },
+        many: { domains: manyDomains, list: many.list, events: many.events, rss: many.rss },
+      },
+      goals: { ...GOALS, met: goals },
+    };
+    await mkdir(dirname(OUT), { recursive: true });
+    await writeFile(OUT, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${OUT}`);
+    if (few.list.requestsWithWrongCount + many.list.requestsWithWrongCount > 0) exitCode = 1;
+  } catch (err) {
+    if (!(err instanceof Interrupted) && !interrupted) {
+      if (conn.closed && !(err instanceof DaemonRestarted)) {
+        throw new DaemonRestarted(`our connection closed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (server && !(err instanceof DaemonRestarted)) log(`server log (last lines):\n${await server.logTail()}`);
+      throw err;
+    }
+    exitCode = 130;
+  } finally {
+    virshEvents?.stop();
+    await socket?.close().catch(() => undefined);
+    api?.close();
+    await subscription?.unsubscribe().catch(() => undefined);
+    if (server) {
+      log('stopping the server');
+      await server.stop();
+    }
+    if (!opts.keep && !opts.cleanup) {
+      if (conn.closed) conn = await openPatiently(300_000);
+      log(`removing ${PREFIX}* domains`);
+      log(`  removed ${await cleanup(conn)}`);
+    } else if (opts.keep) {
+      log(`--keep: leaving the ${PREFIX}* domains (remove them with --cleanup)`);
+    }
+    await conn.close();
+  }
+  return exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const text = err instanceof DaemonRestarted ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`server bench: ${text}\n`);
+    process.exitCode = interrupted ? 130 : 1;
+  },
+);
