@@ -46,6 +46,7 @@ export function installAuthHook(app: FastifyInstance, options: AuthHookOptions):
   const cookieName = sessionCookieName(options.insecureHttp);
   app.decorateRequest('principal', null);
   app.decorateRequest('auditTarget', null);
+  app.decorateRequest('stillAuthorized', null);
 
   app.addHook('onRequest', (request, _reply, done) => {
     try {
@@ -74,6 +75,15 @@ function gate(request: FastifyRequest, options: AuthHookOptions, cookieName: str
   const principal = resolvePrincipal(request, options.auth, cookieName);
   if (!principal) throw unauthenticated();
   request.principal = principal;
+  // Long-lived requests (WebSockets) ask again later: a sign-out, revoked token or lowered role ends them.
+  request.stillAuthorized = () => {
+    try {
+      const now = resolvePrincipal(request, options.auth, cookieName);
+      return now !== null && now.user.name === principal.user.name && roleAtLeast(now.user.role, declaration.role);
+    } catch {
+      return false;
+    }
+  };
 
   if (principal.user.mustChangePassword && !declaration.allowDuringPasswordChange) {
     throw forbidden('change your password first (POST /api/v1/session/password)', ProblemType.passwordChangeRequired);

@@ -13,6 +13,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** What a change acted on, for the audit log, when the route params do not say it (e.g. a sign-in's name). */
     auditTarget: string | null;
+    /** Set with the principal: whether the same credential still grants this route now (for WebSockets). */
+    stillAuthorized: (() => boolean) | null;
   }
 }
 

@@ -11,7 +11,11 @@ export interface SocketRouteOptions {
   role: Role;
   summary?: string;
   handler: (socket: WebSocket, request: FastifyRequest, principal: Principal) => void | Promise<void>;
+  /** How often an open socket re-checks its credential (default 5 s). */
+  revalidateMs?: number;
 }
+
+const REVALIDATE_MS = 5000;
 
 // Policy violation: the close code for a socket that should not be open.
 const CLOSE_POLICY = 1008;
@@ -42,6 +46,12 @@ export function registerSocketRoute(app: ZodApp, options: SocketRouteOptions): v
         socket.close(CLOSE_POLICY, 'unauthenticated');
         return;
       }
+      // A socket outlives the request that opened it: when its session ends or its token is revoked, it closes.
+      const timer = setInterval(() => {
+        if (request.stillAuthorized?.() !== true) socket.close(CLOSE_POLICY, 'signed out or access revoked');
+      }, options.revalidateMs ?? REVALIDATE_MS);
+      timer.unref();
+      socket.once('close', () => clearInterval(timer));
       await options.handler(socket, request, principal);
     },
   );

@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, addUser, login, startHarness, type Harness, type Signed
 let h: Harness;
 let operator: SignedIn;
 let viewer: SignedIn;
+let OTTO_PASSWORD: string;
 beforeAll(async () => {
   h = await startHarness({
     deps: {
@@ -15,11 +16,13 @@ beforeAll(async () => {
             url: '/api/v1/test/socket',
             role: 'operator',
             handler: (socket, _request, principal) => socket.send(`hello ${principal.user.name} via ${principal.method}`),
+            revalidateMs: 25,
           }),
       ],
     },
   });
-  operator = await login(h.app, 'otto', await addUser(h, 'otto', 'operator'));
+  OTTO_PASSWORD = await addUser(h, 'otto', 'operator');
+  operator = await login(h.app, 'otto', OTTO_PASSWORD);
   viewer = await login(h.app, 'vic', await addUser(h, 'vic', 'viewer'));
 });
 afterAll(async () => {
@@ -64,5 +67,20 @@ describe('authenticated WebSocket upgrades', () => {
     );
     await expect(message).resolves.toBe('hello admin via token');
     ws.terminate();
+  });
+
+  it('closes an open socket when its session is signed out or its token revoked', async () => {
+    const session = await login(h.app, 'otto', OTTO_PASSWORD);
+    const ws = await h.app.injectWS('/api/v1/test/socket', { headers: { cookie: session.cookie } });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+    expect((await h.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: session.headers })).statusCode).toBe(204);
+    await expect(closed).resolves.toBe(1008);
+
+    const admin = await login(h.app, 'admin', ADMIN_PASSWORD);
+    const created = (await h.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload: { name: 'ws2' } })).json<{ id: string; token: string }>();
+    const tokenWs = await h.app.injectWS('/api/v1/test/socket', { headers: { authorization: `Bearer ${created.token}` } });
+    const tokenClosed = new Promise<number>((resolve) => tokenWs.once('close', (code: number) => resolve(code)));
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${created.id}`, headers: admin.headers })).statusCode).toBe(204);
+    await expect(tokenClosed).resolves.toBe(1008);
   });
 });
