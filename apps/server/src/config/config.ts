@@ -30,5 +30,11 @@ export interface Config {
     adminGroups: string[];
     operatorGroups: string[];
   };
+  live: {
+    /** One get-all-domain-stats call per host per interval (the stats tick and the metrics' resolution). */
+    statsIntervalMs: number;
+    /** Events sockets get a heartbeat and a ping this often; one that misses a ping is dropped at the next. */
+    heartbeatMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }

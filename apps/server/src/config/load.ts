@@ -67,6 +67,8 @@ const VARIABLES = {
     .default('vireo'),
   VIREO_PAM_ADMIN_GROUPS: groupList('sudo'),
   VIREO_PAM_OPERATOR_GROUPS: groupList('libvirt'),
+  VIREO_STATS_INTERVAL_MS: milliseconds(5000, 500),
+  VIREO_EVENTS_HEARTBEAT_MS: milliseconds(15_000, 1000),
   VIREO_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 } as const;
 
@@ -79,6 +81,17 @@ function seconds(fallback: number) {
     .int('must be a whole number of seconds')
     .min(60, 'must be at least 60 seconds')
     .max(366 * 24 * 3600, 'must be at most a year')
+    .default(fallback);
+}
+
+// The floors keep a typo (5 for 5000) from turning the tick or the heartbeat into a busy loop; the ceiling is an
+// hour, past which the stream would look dead to any client and the metrics ring would hold almost nothing.
+function milliseconds(fallback: number, min: number) {
+  return z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`)
+    .max(3_600_000, 'must be at most 3600000 ms (an hour)')
     .default(fallback);
 }
 
@@ -202,6 +215,7 @@ export function loadConfig(env: Source = process.env): Config {
       adminGroups: v.VIREO_PAM_ADMIN_GROUPS,
       operatorGroups: v.VIREO_PAM_OPERATOR_GROUPS,
     },
+    live: { statsIntervalMs: v.VIREO_STATS_INTERVAL_MS, heartbeatMs: v.VIREO_EVENTS_HEARTBEAT_MS },
     logLevel: v.VIREO_LOG_LEVEL,
   };
 }

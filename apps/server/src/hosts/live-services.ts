@@ -77,7 +77,14 @@ export interface Live {
  * start (`local` now); an SSH host is one more `ManagedHost` with another `HostAccess`.
  */
 export function createLive(config: Config, log: FastifyBaseLogger, overrides: Partial<LiveOptions> = {}): Live {
-  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, localAccess: new LocalHostAccess(), ...overrides };
+  // The configuration sets the intervals; an explicit override (tests) still wins over it.
+  const options: LiveOptions = {
+    ...DEFAULT_LIVE_OPTIONS,
+    statsIntervalMs: config.live.statsIntervalMs,
+    heartbeatMs: config.live.heartbeatMs,
+    localAccess: new LocalHostAccess(),
+    ...overrides,
+  };
   const hub = new EventHub(options.eventRingSize);
   const publish = hub.publish.bind(hub);
 

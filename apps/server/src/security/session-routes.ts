@@ -29,12 +29,6 @@ export const sessionRoutes: RouteModule = (app, services) => {
     async (request, reply) => {
       const { username, password, realm } = request.body;
       request.auditTarget = `user=${username.slice(0, 256)}`;
-      // A sign-in replaces whatever session this browser had.
-      const previous = request.cookies[cookieName];
-      if (previous) {
-        const old = auth.fromSession(previous);
-        if (old?.method === 'session') sessions.revoke(old.session.idHash);
-      }
       const { sessionId, session, user } = await auth.login({
         username,
         password,
@@ -42,6 +36,12 @@ export const sessionRoutes: RouteModule = (app, services) => {
         sourceAddress: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      // A successful sign-in replaces whatever session this browser had; a failed one leaves it signed in.
+      const previous = request.cookies[cookieName];
+      if (previous) {
+        const old = auth.fromSession(previous);
+        if (old?.method === 'session') sessions.revoke(old.session.idHash);
+      }
       request.principal = { method: 'session', user, session };
       reply.setCookie(cookieName, sessionId, sessionCookieOptions(config.insecureHttp, sessions.timeouts.absoluteTimeoutMs));
       return { user: toSessionUser(user), csrfToken: session.csrfToken };

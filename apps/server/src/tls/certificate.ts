@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from '../config/config.js';
 
 export interface TlsMaterial {
@@ -44,6 +43,8 @@ export function subjectAltNames(host: CertificateHost): { dns: string[]; ips: st
 async function generateCertificate(host: CertificateHost): Promise<{ cert: string; key: string }> {
   const { dns, ips } = subjectAltNames(host);
   const notBefore = new Date(host.now.getTime() - 60 * 60_000); // tolerate a client clock a little behind
+  // Loaded only on the first start (or a renewal): the server does not carry it in memory for the rest of its life.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: host.hostname || 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -54,6 +54,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000 },
     login: { attemptsPerMinute: 1000 },
     pam: { service: 'vireo', adminGroups: ['sudo'], operatorGroups: ['libvirt'] },
+    live: { statsIntervalMs: 5000, heartbeatMs: 15_000 },
     logLevel: 'info',
     ...overrides,
   };

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       trustedProxies: [],
       session: { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 43_200_000 },
       pam: { adminGroups: ['sudo'], operatorGroups: ['libvirt'] },
+      live: { statsIntervalMs: 5000, heartbeatMs: 15_000 },
     });
   });
 
@@ -52,6 +53,8 @@ describe('loadConfig', () => {
       VIREO_SESSION_IDLE_TIMEOUT: '600',
       VIREO_SESSION_ABSOLUTE_TIMEOUT: '3600',
       VIREO_PAM_ADMIN_GROUPS: 'wheel,sudo',
+      VIREO_STATS_INTERVAL_MS: '2000',
+      VIREO_EVENTS_HEARTBEAT_MS: '30000',
     });
     expect(c).toMatchObject({
       port: 9443,
@@ -65,6 +68,7 @@ describe('loadConfig', () => {
       trustedProxies: ['10.0.0.1', '192.168.0.0/16', '::1'],
       session: { idleTimeoutMs: 600_000, absoluteTimeoutMs: 3_600_000 },
       pam: { adminGroups: ['wheel', 'sudo'] },
+      live: { statsIntervalMs: 2000, heartbeatMs: 30_000 },
     });
   });
 
@@ -86,6 +90,12 @@ describe('loadConfig', () => {
     ['VIREO_TLS_CERT', { VIREO_TLS_CERT: '/nonexistent/c.pem', VIREO_TLS_KEY: '/etc/hostname' }, /cannot read \/nonexistent\/c\.pem: ENOENT/],
     ['VIREO_SESSION_IDLE_TIMEOUT', { VIREO_SESSION_IDLE_TIMEOUT: '5' }, /at least 60 seconds/],
     ['VIREO_SESSION_IDLE_TIMEOUT', { VIREO_SESSION_IDLE_TIMEOUT: '7200', VIREO_SESSION_ABSOLUTE_TIMEOUT: '3600' }, /must not exceed/],
+    ['VIREO_STATS_INTERVAL_MS', { VIREO_STATS_INTERVAL_MS: '5s' }, /number of milliseconds/],
+    ['VIREO_STATS_INTERVAL_MS', { VIREO_STATS_INTERVAL_MS: '499' }, /at least 500 ms/],
+    ['VIREO_STATS_INTERVAL_MS', { VIREO_STATS_INTERVAL_MS: '1500.5' }, /whole number of milliseconds/],
+    ['VIREO_EVENTS_HEARTBEAT_MS', { VIREO_EVENTS_HEARTBEAT_MS: '999' }, /at least 1000 ms/],
+    ['VIREO_EVENTS_HEARTBEAT_MS', { VIREO_EVENTS_HEARTBEAT_MS: '-1' }, /at least 1000 ms/],
+    ['VIREO_EVENTS_HEARTBEAT_MS', { VIREO_EVENTS_HEARTBEAT_MS: '86400000' }, /at most 3600000 ms/],
     ['VIREO_LOG_LEVEL', { VIREO_LOG_LEVEL: 'loud' }, /one of fatal/],
     ['VIREO_CONFIG', { VIREO_CONFIG: '/nonexistent/vireo.json' }, /cannot read/],
   ];

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
-import type { AgentAuthMethod, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
+import type {
+  AgentAuthMethod,
+  Client as SshClient,
+  ClientChannel,
+  ConnectConfig,
+  PublicKeyAuthMethod,
+  ServerHostKeyAlgorithm,
+} from 'ssh2';
 import { boundedConnect, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './connect.js';
 import { connectError, TransportError } from './errors.js';
 import { knownKeyTypes, parseKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
@@ -11,8 +17,14 @@ import { hostPort } from './tcp.js';
 import type { Transport } from './types.js';
 import { DEFAULT_SOCKET_PATH, DEFAULT_SSH_PORT } from './uri.js';
 
-const { Client, utils } = ssh2;
-type SshClient = InstanceType<typeof Client>;
+type Ssh2 = typeof import('ssh2');
+let ssh2Loading: Promise<Ssh2> | undefined;
+
+/** ssh2 costs about 12 MiB once loaded: only processes that really open an SSH connection pay for it. */
+function loadSsh2(): Promise<Ssh2> {
+  ssh2Loading ??= import('ssh2').then((mod) => (mod as Ssh2 & { default?: Ssh2 }).default ?? mod);
+  return ssh2Loading;
+}
 
 export type SshAuthMethod = 'privkey' | 'agent';
 
@@ -217,7 +229,7 @@ export class SshTransport implements Transport {
     return { entries, source: described.join(' or ') };
   }
 
-  private parseKey(source: string, data: Buffer): Buffer {
+  private parseKey(utils: Ssh2['utils'], source: string, data: Buffer): Buffer {
     const parsed = utils.parseKey(data, this.options.passphrase);
     const problem = parsed instanceof Error ? parsed.message : parsed.isPrivateKey() ? undefined : 'not a private key';
     if (problem !== undefined) {
@@ -230,11 +242,12 @@ export class SshTransport implements Transport {
   }
 
   private async loadKeys(): Promise<{ keys: LoadedKey[]; usedDefaults: boolean }> {
+    const { utils } = await loadSsh2();
     const { privateKey, privateKeyPath } = this.options;
     const keys: LoadedKey[] = [];
     if (privateKey !== undefined) {
       const data = Buffer.isBuffer(privateKey) ? privateKey : Buffer.from(privateKey);
-      keys.push({ source: 'the given private key', key: this.parseKey('(given)', data) });
+      keys.push({ source: 'the given private key', key: this.parseKey(utils, '(given)', data) });
     }
     if (privateKeyPath !== undefined) {
       let data: Buffer;
@@ -246,7 +259,7 @@ export class SshTransport implements Transport {
           { target: this.description, code: errnoCode(err), cause: err },
         );
       }
-      keys.push({ source: privateKeyPath, key: this.parseKey(privateKeyPath, data) });
+      keys.push({ source: privateKeyPath, key: this.parseKey(utils, privateKeyPath, data) });
     }
     if (keys.length > 0) return { keys, usedDefaults: false };
     for (const name of DEFAULT_IDENTITIES) {
@@ -263,7 +276,11 @@ export class SshTransport implements Transport {
   async connect(options: ConnectOptions = {}): Promise<Duplex> {
     const target = this.description;
     const { host, port, username, socketPath } = this;
-    const [{ entries, source }, { keys, usedDefaults }] = await Promise.all([this.loadKnownHosts(), this.loadKeys()]);
+    const [{ entries, source }, { keys, usedDefaults }, { Client }] = await Promise.all([
+      this.loadKnownHosts(),
+      this.loadKeys(),
+      loadSsh2(),
+    ]);
 
     const agentPath = this.options.agent === false ? undefined : (this.options.agent ?? process.env['SSH_AUTH_SOCK']);
     // A key the caller named is what they meant to use; among defaults, the agent goes first as with `ssh`.

@@ -6,6 +6,7 @@
 // Every rule errs towards claiming nothing: where the server could read the request in two ways, a stage is
 // claimed only if it stops the request under both.
 import { roleAtLeast, type Role } from '@vireo/api';
+import { parseXml } from '@vireo/libvirt-xml';
 import { BODY_METHODS, isMutation, matchSegments, type Target } from './catalog.js';
 import { isObject, type JsonSchema, type SchemaContext } from './schema.js';
 
@@ -123,6 +124,15 @@ export function parseJsonLikeFastify(text: string): { value: unknown } | 'error'
   return { value };
 }
 
+function wellFormed(xml: string): boolean {
+  try {
+    parseXml(xml);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function textOf(payload: string | Buffer | undefined): string {
   if (payload === undefined) return '';
   return typeof payload === 'string' ? payload : payload.toString('utf8');
@@ -202,6 +212,8 @@ function claimsFor(target: Target, params: Record<string, string>, req: Sent, wo
     const value = params[name];
     if (name !== '*' && value !== undefined && normalise(value) !== '' && !world.known.has(normalise(value))) stages.add('semantic');
   }
+  // A document that is not even well-formed (by the XML layer the server parses with) defines nothing.
+  if (body !== undefined && isObject(body.value) && typeof body.value['xml'] === 'string' && !wellFormed(body.value['xml'])) stages.add('semantic');
   const ifMatch = h['if-match'];
   if (ifMatch !== undefined && target.headers.some((x) => x.name === 'if-match') && BOGUS_ETAGS.includes(ifMatch)) stages.add('semantic');
   return stages;

@@ -5,6 +5,12 @@
 // change request refused; libvirt exactly as before (and nothing named like a fuzz input created); the app's
 // users, tokens and sessions intact; no prototype polluted.
 //
+// A change request is only ever sent with a reason the server must refuse it (claims.ts): a bad origin, no
+// CSRF token, an unparsable or schema-invalid body, an unknown host or UUID, a stale If-Match, malformed XML...
+// Probe routes carrying the contract's domain schemas (probes.ts) check those reasons hold: a probe handler
+// reached by a request claimed to stop before it fails the test. A tiny defined (never started) domain gives
+// the domain routes a real UUID, and its current ETag lets XML replacements get as far as the XML parser.
+//
 // Deterministic: VIREO_FUZZ_SEED picks the seed (printed); VIREO_FUZZ_REQUESTS the total (default 12,000);
 // VIREO_FUZZ_REPORT=<file> writes every finding there.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -70,7 +76,9 @@ function describeRequest(req: FuzzRequest): string {
   return `#${req.n} ${req.method} ${clip(req.url, 200)} as ${req.who} [${req.what}] claims=${[...req.stages].join(',') || 'none'} headers{${headers}} body=${JSON.stringify(payload)}`;
 }
 
-describe.skipIf(!daemonAvailable)('fuzz: generated bad requests across every registered route', () => {
+const skipReason = daemonAvailable ? '' : ' (skipped: no libvirtd; start one with scripts/libvirt-daemons.sh start --test)';
+
+describe.skipIf(!daemonAvailable)(`fuzz: generated bad requests across every registered route${skipReason}`, () => {
   const hits: ProbeHit[] = [];
   let h: Harness;
   let admin: SignedIn;
@@ -79,6 +87,7 @@ describe.skipIf(!daemonAvailable)('fuzz: generated bad requests across every reg
   let doc: unknown;
   let before: LibvirtSnapshot;
   let usersBefore: string;
+  let current: GenContext['current'] = null;
   const domain = { name: uniqueName('fuzz'), uuid: '' };
 
   // Results of the run, asserted by the tests below it.
@@ -119,6 +128,10 @@ describe.skipIf(!daemonAvailable)('fuzz: generated bad requests across every reg
     expect(docRes.statusCode).toBe(200);
     doc = docRes.json<unknown>();
     usersBefore = (await h.app.inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers })).body;
+    // The domain's current revision, where the app serves it, so changes can be based on it (and fail later).
+    const detail = await h.app.inject({ method: 'GET', url: `/api/v1/hosts/local/domains/${domain.uuid}`, headers: admin.headers });
+    const body = detail.statusCode === 200 ? detail.json<unknown>() : null;
+    if (isObject(body) && typeof body['etag'] === 'string' && typeof body['xml'] === 'string') current = { etag: body['etag'], xml: body['xml'] };
   });
 
   afterAll(async () => {
@@ -223,7 +236,9 @@ describe.skipIf(!daemonAvailable)('fuzz: generated bad requests across every reg
       },
       existing: { host: ['local'], uuid: [domain.uuid], name: ['admin', 'vera', domain.name], id: [adminToken.id] },
       methodsByPattern,
+      current,
     };
+    console.log(`fuzz: ${current ? 'changes can carry the test domain\'s current ETag' : 'no domain detail route: no current ETag'}`);
 
     const send = async (req: FuzzRequest) => {
       total++;

@@ -26,6 +26,8 @@ export interface GenContext {
   existing: Readonly<Record<string, readonly string[]>>;
   /** Methods registered per route pattern. */
   methodsByPattern: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The test domain's current ETag and inactive XML, when the app serves them: changes based on the real revision. */
+  current: { etag: string; xml: string } | null;
 }
 
 export interface FuzzRequest extends Sent {
@@ -154,6 +156,19 @@ const MISC_HEADERS: readonly Record<string, string>[] = [
   { 'sec-websocket-version': '999', 'sec-websocket-key': '!!' },
   { 'x-http-method-override': 'DELETE' },
   { 'content-language': '\u00ff\u00fe' },
+];
+
+/** Ways to break a real definition so that it is no longer well-formed XML. */
+const MALFORMED_XML: readonly [string, (xml: string, ctx: GenContext) => string][] = [
+  ['XML truncated', (xml, c) => xml.slice(0, c.rng.int(1, Math.max(1, xml.length - 12)))],
+  ['XML with a mismatched end tag', (xml) => xml.replace('</name>', '</nmae>')],
+  ['XML with a raw & in the name', (xml) => xml.replace('</name>', '&vireo-fuzz</name>')],
+  ['XML with an undefined entity', (xml) => xml.replace('</name>', '&vireofuzz;</name>')],
+  ['XML with an external entity', (xml) => `<?xml version="1.0"?><!DOCTYPE domain [<!ENTITY x SYSTEM "file:///etc/shadow">]>${xml.replace('</name>', '&x;</name>')}`],
+  ['XML with two roots', (xml) => `${xml}${xml}`],
+  ['XML with a NUL', (xml) => xml.replace('</name>', '\u0000</name>')],
+  ['not XML', () => 'vireo-fuzz: this is not XML'],
+  ['JSON, not XML', (xml) => JSON.stringify({ xml })],
 ];
 
 const WEIRD_METHODS = ['PROPFIND', 'TRACE', 'SEARCH'];
@@ -421,6 +436,18 @@ function bodyMutators(t: Target, ctx: GenContext): Mutator[] {
         out.push({ name: `${where}: out of range ${label}`, apply: (d) => jsonBody(d, plantAt(ctx, body, field.path, { value: edge })) });
       }
       const types = ctx.schemas.typesOf(field.schema);
+      if (types?.has('string') && field.path.at(-1) === 'xml') {
+        // The real definition, broken: the service's XML parsing and validation, not just the schema's.
+        for (const [label, breakIt] of MALFORMED_XML) {
+          out.push({
+            name: `${where}: ${label}`,
+            apply: (d, c) => {
+              if (c.current) d.headers['if-match'] = c.current.etag;
+              jsonBody(d, plantAt(c, body, field.path, { value: breakIt(c.current?.xml ?? '<domain/>', c) }));
+            },
+          });
+        }
+      }
       if (types?.has('string')) {
         for (const [group, values] of Object.entries(NASTY_GROUPS)) {
           out.push({ name: `${where}: ${group} text`, apply: (d, c) => jsonBody(d, plantAt(c, body, field.path, { value: c.rng.pick(values) })) });
@@ -515,6 +542,12 @@ function queryMutators(t: Target): Mutator[] {
 
 function headerMutators(): Mutator[] {
   const out: Mutator[] = [];
+  out.push({
+    name: 'If-Match: the current ETag',
+    apply: (d, c) => {
+      if (c.current) d.headers['if-match'] = c.current.etag;
+    },
+  });
   for (const value of [...IF_MATCH_JUNK, ...BOGUS_ETAGS]) out.push({ name: `If-Match ${JSON.stringify(value.slice(0, 20))}`, apply: (d) => (d.headers['if-match'] = value) });
   for (const extra of MISC_HEADERS) out.push({ name: `header ${Object.keys(extra).join('+')}`, apply: (d) => Object.assign(d.headers, extra) });
   for (const origin of BAD_ORIGINS) out.push({ name: `Origin ${JSON.stringify(origin)}`, apply: (d) => (d.headers['origin'] = origin) });

@@ -59,6 +59,18 @@ describe('sign-in and sign-out', () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: first.cookie } })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: second.cookie } })).statusCode).toBe(200);
   });
+
+  it('keeps the browser signed in when a sign-in from it fails', async () => {
+    const current = await login(h.app, 'admin', ADMIN_PASSWORD);
+    const failed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { cookie: current.cookie },
+      payload: { username: 'admin', password: 'not the password' },
+    });
+    expect(failed.statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: current.cookie } })).statusCode).toBe(200);
+  });
 });
 
 describe('session expiry', () => {
