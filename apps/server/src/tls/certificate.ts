@@ -2,7 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Config } from '../config/config.js';
+
+const execFileP = promisify(execFile);
 
 export interface TlsMaterial {
   cert: string;
@@ -40,28 +45,20 @@ export function subjectAltNames(host: CertificateHost): { dns: string[]; ips: st
   return { dns, ips };
 }
 
+/**
+ * Generates the key and certificate in a child process: the generator (node-forge) costs several MiB that the
+ * server would otherwise carry for the rest of its life, for a job done once.
+ */
 async function generateCertificate(host: CertificateHost): Promise<{ cert: string; key: string }> {
-  const { dns, ips } = subjectAltNames(host);
-  const notBefore = new Date(host.now.getTime() - 60 * 60_000); // tolerate a client clock a little behind
-  // Loaded only on the first start (or a renewal): the server does not carry it in memory for the rest of its life.
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: host.hostname || 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: notBefore,
-    notAfterDate: new Date(host.now.getTime() + VALIDITY_DAYS * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))],
-      },
-    ],
+  const here = fileURLToPath(import.meta.url);
+  // The built server finds the script beside it; tests run these sources, whose build output is in dist/.
+  const script = here.endsWith('.ts')
+    ? here.replace(/[/\\]src[/\\]tls[/\\]certificate\.ts$/, '/dist/tls/generate-certificate.js')
+    : fileURLToPath(new URL('./generate-certificate.js', import.meta.url));
+  const { stdout } = await execFileP(process.execPath, [script, JSON.stringify({ ...subjectAltNames(host), hostname: host.hostname, now: host.now.toISOString(), validityDays: VALIDITY_DAYS })], {
+    timeout: 60_000,
   });
-  return { cert: pems.cert, key: pems.private };
+  return JSON.parse(stdout) as { cert: string; key: string };
 }
 
 function writeAtomically(file: string, data: string, mode: number): void {
