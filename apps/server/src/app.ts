@@ -6,7 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { installAuditHook } from './audit/audit-hook.js';
 import { AuditStore } from './audit/audit-store.js';
@@ -17,6 +17,7 @@ import { tooManyRequests } from './errors/http-problem.js';
 import { createLive, type LiveOptions } from './hosts/live-services.js';
 import { createLogger } from './logging/logger.js';
 import { registerRoutes, ROUTE_MODULES } from './routes/index.js';
+import { openApiTransform, openApiTransformObject } from './routes/openapi.js';
 import type { RouteModule } from './routes/route-module.js';
 import { checkRouteDeclaration, type RouteEntry } from './security/auth-declaration.js';
 import { installAuthHook } from './security/auth-hook.js';
@@ -45,7 +46,7 @@ export interface AppDeps {
   announce?: (line: string) => void;
   /** Route modules registered after the built-in ones (tests add probe routes this way). */
   extraRoutes?: readonly RouteModule[];
-  /** Tunables of hosts, events and stats (tests shorten the intervals). */
+  /** Tunables of hosts, events and stats, over the intervals `config.live` sets (tests shorten them). */
   live?: Partial<LiveOptions>;
 }
 
@@ -164,7 +165,8 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
       },
       security: [{ session: [] }, { token: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
