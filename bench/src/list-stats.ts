@@ -18,33 +18,35 @@
  *   node bench/dist/list-stats.js [--uri qemu:///system] [--count 1000] [--rounds 15] [--warmup 3]
  *                                 [--concurrency 4] [--keep] [--cleanup] [--out FILE]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { LibvirtConnection, remoteProcedures, typedParamsToRecord, xdr } from '@vireo/libvirt';
 import {
-  DomainUndefineFlags,
-  ErrorCode,
-  LibvirtConnection,
-  LibvirtError,
-  remoteProcedures,
-  typedParamsToRecord,
-  xdr,
-} from '@vireo/libvirt';
-import { buildDomainXml, mib } from '@vireo/libvirt-xml';
+  benchName,
+  cleanup,
+  devKvm,
+  domainXml,
+  listBenchDomains,
+  openPatiently,
+  pool,
+  undefineAll,
+  type BenchDomains,
+} from './common/domains.js';
+import { checkInterrupted, handleSignals, interrupted, Interrupted, runMain } from './common/interrupt.js';
+import { log } from './common/log.js';
+import { machineInfo, versionString } from './common/machine.js';
+import { intOption, parseBenchArgs } from './common/options.js';
+import { PythonWorker, type Counts, type PyRun } from './common/python-worker.js';
+import { summarize as summarizeSamples, type Summary as StatsSummary } from './common/stats.js';
+import { printTable } from './common/table.js';
+import { timeProcess, type ProcessRun } from './common/timed-process.js';
 
 const PREFIX = 'vireo-bench-';
 const GOAL_RATIO = 1.5;
-const PYTHON = '/usr/bin/python3';
-const PYTHON_SCRIPT = fileURLToPath(new URL('../python/list_stats.py', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('../results/list-stats.json', import.meta.url));
 const VIREO_VIRSH = fileURLToPath(new URL('cli/vireo-virsh.js', import.meta.resolve('@vireo/libvirt')));
-
-type Dom = { name: string; uuid: Buffer; id: number };
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -60,150 +62,40 @@ const USAGE = `usage: node bench/dist/list-stats.js [options]
   --cleanup          only undefine leftover vireo-bench-* domains and exit
   --out FILE         results file (default bench/results/list-stats.json)`;
 
-function intOption(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a whole number >= ${min}, got ${value}`);
-  return n;
-}
-
-const { values: opts } = parseArgs({
-  options: {
-    uri: { type: 'string', default: 'qemu:///system' },
-    count: { type: 'string' },
-    rounds: { type: 'string' },
-    warmup: { type: 'string' },
-    concurrency: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    cleanup: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const {
+  opts,
+  count: COUNT,
+  concurrency: CONCURRENCY,
+  out: OUT,
+} = parseBenchArgs(USAGE, { rounds: { type: 'string' } }, DEFAULT_OUT);
 const uri = opts.uri;
-const COUNT = intOption(opts.count, 'count', 1000, 1);
 const ROUNDS = intOption(opts.rounds, 'rounds', 15, 1);
 const WARMUP = intOption(opts.warmup, 'warmup', 3, 0);
-const CONCURRENCY = intOption(opts.concurrency, 'concurrency', 4, 1);
-const OUT = opts.out ?? DEFAULT_OUT;
-if (COUNT > 10000) throw new Error('--count is at most 10000 (names have four digits)');
 
 // ---------------------------------------------------------------------------------------------- Ctrl-C
 
-class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-
-let interrupted = false;
-const children = new Set<ChildProcess>();
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (interrupted) {
-    process.stderr.write(`\n${signal} again: exiting without cleanup; remove leftovers with --cleanup\n`);
-    process.exit(130);
-  }
-  interrupted = true;
-  process.stderr.write(`\n${signal}: stopping${opts.keep ? '' : ` and undefining the ${PREFIX}* domains`} (again to quit at once)\n`);
-  for (const child of children) child.kill('SIGTERM');
-}
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-process.on('SIGHUP', onSignal);
-
-function checkInterrupted(): void {
-  if (interrupted) throw new Interrupted();
-}
+handleSignals(`stopping${opts.keep ? '' : ` and undefining the ${PREFIX}* domains`}`);
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const log = (text: string): void => void process.stderr.write(`${text}\n`);
+const BENCH: BenchDomains = { prefix: PREFIX, concurrency: CONCURRENCY, removed: 'undefined' };
 
-function benchName(i: number): string {
-  return `${PREFIX}${String(i).padStart(4, '0')}`;
-}
+type Summary = StatsSummary<'median' | 'p90'>;
 
-function domainXml(name: string): string {
-  // Diskless, no graphics or extra devices; never started.
-  return buildDomainXml({
-    name,
-    type: 'qemu',
-    machine: 'pc',
-    memory: mib(32),
-    vcpus: 1,
-    graphics: { type: 'none' },
-    serialConsole: false,
-    guestAgent: false,
-    memballoon: false,
-    rng: false,
-  });
-}
-
-/** Runs fn over items with at most `limit` calls in flight; stops starting new ones once interrupted. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !interrupted) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function versionString(v: bigint | number): string {
-  const n = Number(v);
-  return `${Math.floor(n / 1000000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`;
-}
-
-interface Summary {
-  runs: number;
-  median: number;
-  p90: number;
-  min: number;
-  max: number;
-  mean: number;
-  samples: number[];
-}
-
-function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const n = sorted.length;
-  const at = (i: number): number => sorted[Math.min(n - 1, Math.max(0, i))]!;
-  const median = n % 2 === 1 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
-  const round = (x: number): number => Math.round(x * 1000) / 1000;
-  return {
-    runs: n,
-    median: round(median),
-    p90: round(at(Math.ceil(0.9 * n) - 1)), // nearest rank
-    min: round(at(0)),
-    max: round(at(n - 1)),
-    mean: round(sorted.reduce((s, x) => s + x, 0) / n),
-    samples: samples.map(round),
-  };
-}
+const summarize = (samples: readonly number[]): Summary =>
+  summarizeSamples(samples, (d) => ({ median: d.median, p90: d.rank(0.9) /* nearest rank */ }));
 
 // ---------------------------------------------------------------------------------------------- domains
 
-async function listBenchDomains(conn: LibvirtConnection): Promise<Dom[]> {
-  const { domains } = await conn.connectListAllDomains({ need_results: 1, flags: 0 });
-  return domains.filter((d) => d.name.startsWith(PREFIX));
-}
-
 async function defineDomains(conn: LibvirtConnection, count: number): Promise<{ defined: number; existing: number; ms: number }> {
   const t0 = performance.now();
-  const names = new Set(Array.from({ length: count }, (_, i) => benchName(i)));
-  const present = await listBenchDomains(conn);
+  const names = new Set(Array.from({ length: count }, (_, i) => benchName(BENCH, i)));
+  const present = await listBenchDomains(conn, BENCH);
   // Leftovers of a run with a larger --count would skew the counts: the population is exactly `count` domains.
   const extra = present.filter((d) => !names.has(d.name));
   if (extra.length > 0) {
-    log(`  undefining ${extra.length} ${PREFIX}* domains outside ${benchName(0)}..${benchName(count - 1)}`);
-    await undefineAll(conn, extra);
+    log(`  undefining ${extra.length} ${PREFIX}* domains outside ${benchName(BENCH, 0)}..${benchName(BENCH, count - 1)}`);
+    await undefineAll(conn, BENCH, extra);
   }
   const existing = new Set(present.map((d) => d.name));
   const wanted = [...names].filter((name) => !existing.has(name));
@@ -213,7 +105,7 @@ async function defineDomains(conn: LibvirtConnection, count: number): Promise<{ 
   let warned = false;
   await pool(wanted, CONCURRENCY, async (name) => {
     try {
-      await conn.domainDefineXMLFlags({ xml: domainXml(name), flags: 0 });
+      await conn.domainDefineXMLFlags({ xml: domainXml(name, 'qemu'), flags: 0 });
       defined++;
     } catch (err) {
       // Someone (a previous run being cleaned up, a parallel run) defined it meanwhile: it exists, which is all we need.
@@ -231,7 +123,7 @@ async function defineDomains(conn: LibvirtConnection, count: number): Promise<{ 
       const eta = ((now - t0) / done) * (wanted.length - done);
       if (!warned && (now - t0) / done > 500) {
         warned = true;
-        const hint = await kvmWarning();
+        const hint = kvmWarning();
         if (hint) log(`  warning: defines are slow; ${hint}`);
       }
       process.stderr.write(`  defined ${done}/${wanted.length} in ${((now - t0) / 1000).toFixed(0)} s` + (done < wanted.length ? `, about ${(eta / 1000).toFixed(0)} s to go\n` : '\n'));
@@ -245,78 +137,16 @@ async function defineDomains(conn: LibvirtConnection, count: number): Promise<{ 
  * libvirt 9 re-probes QEMU (seconds each time) on every define when /dev/kvm is usable by the QEMU it spawns for
  * probing but not accessible to the qemu user's uid/gid check (e.g. mode 0600 without udev). Say so up front.
  */
-async function kvmWarning(): Promise<string | undefined> {
-  try {
-    const st = await stat('/dev/kvm');
-    const kvmGid = Number(/^kvm:[^:]*:(\d+):/m.exec(await readFile('/etc/group', 'utf8'))?.[1] ?? -1);
-    const usable = (st.mode & 0o006) === 0o006 || (st.gid === kvmGid && (st.mode & 0o060) === 0o060);
-    if (usable) return undefined;
-    return (
-      `/dev/kvm is mode ${(st.mode & 0o777).toString(8)} ${st.uid}:${st.gid}, not usable by group kvm: libvirtd may ` +
-      're-probe QEMU on every define (seconds each). Debian\'s udev rule makes it root:kvm 0660.'
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-/** Opens a connection, waiting up to `waitMs` for a daemon that is being restarted. */
-async function openPatiently(waitMs: number): Promise<LibvirtConnection> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await LibvirtConnection.open(uri);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      log(`  ${(err as Error).message}; retrying`);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  }
-}
-
-/** Undefines the given domains (stopping any that someone started), `CONCURRENCY` calls in flight. Not interruptible:
- * cleanup is what Ctrl-C asks for. Returns how many went. */
-async function undefineAll(conn: LibvirtConnection, doms: readonly Dom[]): Promise<number> {
-  const flags =
-    DomainUndefineFlags.MANAGED_SAVE |
-    DomainUndefineFlags.SNAPSHOTS_METADATA |
-    DomainUndefineFlags.CHECKPOINTS_METADATA |
-    DomainUndefineFlags.NVRAM;
-  const gone = (err: unknown): boolean => err instanceof LibvirtError && err.code === ErrorCode.NO_DOMAIN;
-  let removed = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < doms.length) {
-      const dom = doms[next++]!;
-      try {
-        if (dom.id > 0) await conn.domainDestroy({ dom }); // someone started it
-        await conn.domainUndefineFlags({ dom, flags });
-        removed++;
-        if (removed % 250 === 0) log(`  undefined ${removed}/${doms.length}`);
-      } catch (err) {
-        if (!gone(err)) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, doms.length) }, worker));
-  return removed;
-}
-
-/** Undefines every vireo-bench-* domain and checks that none is left. */
-async function cleanup(conn: LibvirtConnection): Promise<number> {
-  const removed = await undefineAll(conn, await listBenchDomains(conn));
-  const left = await listBenchDomains(conn);
-  if (left.length > 0) throw new Error(`${left.length} ${PREFIX}* domains are still defined after cleanup`);
-  return removed;
+function kvmWarning(): string | undefined {
+  const kvm = devKvm();
+  if (!kvm || kvm.usable) return undefined;
+  return (
+    `/dev/kvm is mode ${(kvm.mode & 0o777).toString(8)} ${kvm.uid}:${kvm.gid}, not usable by group kvm: libvirtd may ` +
+    're-probe QEMU on every define (seconds each). Debian\'s udev rule makes it root:kvm 0660.'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- contenders
-
-interface Counts {
-  domains: number;
-  records: number;
-  params: number;
-}
 
 interface OurRun extends Counts {
   ms: number;
@@ -336,112 +166,6 @@ async function runOurs(conn: LibvirtConnection): Promise<OurRun> {
   const toRecordMs = performance.now() - t1;
   const benchDomains = domains.reduce((n, d) => (d.name.startsWith(PREFIX) ? n + 1 : n), 0);
   return { ms, toRecordMs, domains: domains.length, records: retStats.length, params, benchDomains };
-}
-
-interface PyRun extends Counts {
-  ms: number;
-}
-
-interface PyInfo {
-  library: number;
-  daemon: number;
-  python: string;
-  warmup: number[];
-}
-
-/** The python3-libvirt process, driven line by line so that its runs interleave with ours. */
-class PythonWorker {
-  private readonly lines: string[] = [];
-  private waiter: { resolve: (line: string) => void; reject: (err: Error) => void } | undefined;
-  private exited: Error | undefined;
-  private stderr = '';
-
-  private constructor(private readonly child: ChildProcess) {
-    children.add(child);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (this.waiter) {
-        const { resolve } = this.waiter;
-        this.waiter = undefined;
-        resolve(line);
-      } else {
-        this.lines.push(line);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      this.exited = new Error(`python3-libvirt worker exited (${signal ?? `code ${code}`}): ${this.stderr.trim() || 'no output'}`);
-      // Unblock a reader only after stdout has been read to its end ('close' comes after the stdio streams ended).
-      setImmediate(() => {
-        if (this.waiter) {
-          const { reject } = this.waiter;
-          this.waiter = undefined;
-          reject(this.exited!);
-        }
-      });
-    });
-  }
-
-  static async start(uri: string, warmup: number): Promise<{ worker: PythonWorker; info: PyInfo }> {
-    const child = spawn(PYTHON, [PYTHON_SCRIPT, '--uri', uri, '--warmup', String(warmup), '--serve'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const worker = new PythonWorker(child);
-    const ready = JSON.parse(await worker.nextLine()) as PyInfo & { ready: boolean };
-    return { worker, info: ready };
-  }
-
-  private nextLine(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.exited) return Promise.reject(this.exited);
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
-  }
-
-  async run(): Promise<PyRun> {
-    this.child.stdin!.write('run\n');
-    return JSON.parse(await this.nextLine()) as PyRun;
-  }
-
-  async quit(): Promise<void> {
-    this.child.stdin!.end('quit\n');
-    await this.nextLine().catch(() => undefined);
-  }
-
-  kill(): void {
-    this.child.kill('SIGTERM');
-  }
-}
-
-interface ProcessRun {
-  ms: number;
-  code: number | null;
-  /** Output lines that name a bench domain: both CLIs must print all of them. */
-  benchLines: number;
-}
-
-function timeProcess(command: string, args: readonly string[]): Promise<ProcessRun> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', (e) => {
-      children.delete(child);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      children.delete(child);
-      if (interrupted) return reject(new Interrupted());
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim()}`));
-      const benchLines = out.split('\n').reduce((n, line) => (line.includes(PREFIX) ? n + 1 : n), 0);
-      resolve({ ms, code, benchLines });
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------- measurement
@@ -466,8 +190,8 @@ async function measure(conn: LibvirtConnection, count: number) {
     const oursWarmup: number[] = [];
     for (let i = 0; i < WARMUP; i++) oursWarmup.push((await runOurs(conn)).ms);
     checkInterrupted();
-    await timeProcess('virsh', virshArgs);
-    await timeProcess(process.execPath, vireoArgs);
+    await timeProcess('virsh', virshArgs, PREFIX);
+    await timeProcess(process.execPath, vireoArgs, PREFIX);
 
     const ours: OurRun[] = [];
     const py: PyRun[] = [];
@@ -486,10 +210,10 @@ async function measure(conn: LibvirtConnection, count: number) {
             py.push(await worker.run());
             break;
           case 'virsh':
-            virsh.push(await timeProcess('virsh', virshArgs));
+            virsh.push(await timeProcess('virsh', virshArgs, PREFIX));
             break;
           case 'vireoVirsh':
-            vireo.push(await timeProcess(process.execPath, vireoArgs));
+            vireo.push(await timeProcess(process.execPath, vireoArgs, PREFIX));
             break;
         }
       }
@@ -556,54 +280,27 @@ async function measure(conn: LibvirtConnection, count: number) {
 
 // ---------------------------------------------------------------------------------------------- report
 
-async function machineInfo(conn: LibvirtConnection) {
-  const [{ lib_ver }, { hv_ver }, { type }] = await Promise.all([
-    conn.connectGetLibVersion(undefined),
-    conn.connectGetVersion(undefined),
-    conn.connectGetType(undefined),
-  ]);
-  const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
-  const distro = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? `${os.type()} ${os.release()}`;
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    os: distro,
-    kernel: os.release(),
-    node: process.version,
-    libvirtDaemon: versionString(lib_ver),
-    hypervisor: `${type} ${versionString(hv_ver)}`,
-  };
-}
-
-function printTable(results: Record<Contender, Summary>): void {
-  const width = Math.max(...CONTENDERS.map((c) => LABELS[c].length));
-  const num = (x: number): string => x.toFixed(2).padStart(9);
-  const lines = [
-    `${'contender'.padEnd(width)}  runs    median       p90       min  (ms)`,
-    '-'.repeat(width + 42),
-    ...CONTENDERS.map((c) => {
-      const s = results[c];
-      return `${LABELS[c].padEnd(width)}  ${String(s.runs).padStart(4)} ${num(s.median)} ${num(s.p90)} ${num(s.min)}`;
-    }),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+function printResults(results: Record<Contender, Summary>): void {
+  printTable(
+    { first: 'contender', columns: ['median', 'p90', 'min'], cell: 9, rule: 42 },
+    CONTENDERS.map((c) => ({ label: LABELS[c], runs: results[c].runs, values: [results[c].median, results[c].p90, results[c].min] })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let conn = await openPatiently(120_000);
+  let conn = await openPatiently(uri, 120_000);
   let exitCode = 0;
   try {
     if (opts.cleanup) {
-      const removed = await cleanup(conn);
+      const removed = await cleanup(conn, BENCH);
       log(`undefined ${removed} ${PREFIX}* domains`);
       return 0;
     }
     const machine = await machineInfo(conn);
     log(`${machine.os}, ${machine.cpus} cores, libvirt ${machine.libvirtDaemon}, ${machine.hypervisor}, node ${machine.node}`);
-    log(`defining ${COUNT} domains ${benchName(0)}..${benchName(COUNT - 1)} (${CONCURRENCY} calls in flight)`);
+    log(`defining ${COUNT} domains ${benchName(BENCH, 0)}..${benchName(BENCH, COUNT - 1)} (${CONCURRENCY} calls in flight)`);
     const setup = await defineDomains(conn, COUNT);
     log(`  ${setup.defined} defined, ${setup.existing} already there, ${(setup.ms / 1000).toFixed(1)} s`);
 
@@ -615,7 +312,7 @@ async function main(): Promise<number> {
       `\nlist all domains + all their stats, ${m.correctness.ours.domains} domains (${COUNT} ${PREFIX}*), ` +
         `${ROUNDS} interleaved rounds after warm-up\n\n`,
     );
-    printTable(m.results);
+    printResults(m.results);
     process.stdout.write(
       `\nratio ours / C library (median): ${ratio.toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${pass ? 'met' : 'NOT met'})\n` +
         `stats reply: ${(m.statsReply.bytes / 1024).toFixed(0)} KiB, ${m.correctness.ours.params} typed params; ` +
@@ -668,9 +365,9 @@ async function main(): Promise<number> {
     exitCode = 130;
   } finally {
     if (!opts.keep && !opts.cleanup) {
-      if (conn.closed) conn = await openPatiently(300_000);
+      if (conn.closed) conn = await openPatiently(uri, 300_000);
       log(`cleaning up ${PREFIX}* domains`);
-      const removed = await cleanup(conn);
+      const removed = await cleanup(conn, BENCH);
       log(`  undefined ${removed}`);
     } else if (opts.keep) {
       log(`--keep: leaving the ${PREFIX}* domains defined (remove them with --cleanup)`);
@@ -680,12 +377,4 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`list-stats: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = interrupted ? 130 : 1;
-  },
-);
+runMain('list-stats', main);

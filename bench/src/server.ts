@@ -24,7 +24,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
@@ -32,33 +32,36 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import {
-  DomainEventType,
-  DomainUndefineFlags,
-  ErrorCode,
-  LibvirtConnection,
-  LibvirtError,
-  uuidToString,
-  type DomainEvent,
-  type Subscription,
-} from '@vireo/libvirt';
-import { buildDomainXml, mib } from '@vireo/libvirt-xml';
+import { DomainEventType, LibvirtConnection, uuidToString, type DomainEvent, type Subscription } from '@vireo/libvirt';
 import WebSocket from 'ws';
+import { benchName, cleanup, devKvm, domainXml, openPatiently, pool, type BenchDomains } from './common/domains.js';
+import {
+  abort,
+  checkInterrupted,
+  children,
+  errorText,
+  handleSignals,
+  interrupted,
+  Interrupted,
+  pause,
+  runMain,
+} from './common/interrupt.js';
+import { log } from './common/log.js';
+import { machineInfo, versionString } from './common/machine.js';
+import { intOption, parseBenchArgs } from './common/options.js';
+import { PythonWorker, type PyRun } from './common/python-worker.js';
+import { round3, summarize as summarizeSamples, type Summary as StatsSummary } from './common/stats.js';
+import { printTable, type TableRow } from './common/table.js';
+import { timeProcess } from './common/timed-process.js';
 
 const PREFIX = 'vireo-bench-srv-';
 const EVENT_VM = `${PREFIX}event`;
-const PYTHON = '/usr/bin/python3';
-const PYTHON_SCRIPT = fileURLToPath(new URL('../python/list_stats.py', import.meta.url));
 const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('../results/server.json', import.meta.url));
 const LIST_PATH = '/api/v1/hosts/local/domains';
 
 const GOALS = { listP50Ms: 50, eventP95Ms: 20, rssFewMiB: 90, rssManyMiB: 150 } as const;
-
-type Dom = { name: string; uuid: Buffer; id: number };
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -78,178 +81,57 @@ const USAGE = `usage: node bench/dist/server.js [options]
   --cleanup          only remove leftover vireo-bench-srv-* domains and exit
   --out FILE         results file (default bench/results/server.json)`;
 
-function intOption(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a whole number >= ${min}, got ${value}`);
-  return n;
-}
-
-const { values: opts } = parseArgs({
-  options: {
-    uri: { type: 'string', default: 'qemu:///system' },
-    count: { type: 'string' },
+const {
+  opts,
+  count: COUNT,
+  concurrency: CONCURRENCY,
+  out: OUT,
+} = parseBenchArgs(
+  USAGE,
+  {
     requests: { type: 'string' },
-    warmup: { type: 'string' },
     cycles: { type: 'string' },
     'ref-runs': { type: 'string' },
-    concurrency: { type: 'string' },
     http: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
     'node-arg': { type: 'string', multiple: true },
-    keep: { type: 'boolean', default: false },
-    cleanup: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
-});
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+  DEFAULT_OUT,
+);
 const uri = opts.uri;
-const COUNT = intOption(opts.count, 'count', 1000, 1);
 const REQUESTS = intOption(opts.requests, 'requests', 200, 1);
 const WARMUP = intOption(opts.warmup, 'warmup', 20, 0);
 const CYCLES = intOption(opts.cycles, 'cycles', 30, 1);
 const REF_RUNS = intOption(opts['ref-runs'], 'ref-runs', 20, 1);
-const CONCURRENCY = intOption(opts.concurrency, 'concurrency', 4, 1);
 const INSECURE_HTTP = opts.http;
 const LOG_LEVEL = opts['log-level'];
 // The server as `pnpm start` runs it: a small young generation keeps an idle server's RSS low.
 const NODE_ARGS = opts['node-arg'] ?? ['--max-semi-space-size=1'];
 /** How often the server's RSS is sampled in the background (for the min/median/max around each reading). */
 const RSS_SAMPLE_MS = 250;
-const OUT = opts.out ?? DEFAULT_OUT;
-if (COUNT > 10000) throw new Error('--count is at most 10000 (names have four digits)');
 
 // ---------------------------------------------------------------------------------------------- Ctrl-C
 
-class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
-
-let interrupted = false;
-const abort = new AbortController();
-/** Child processes killed on Ctrl-C (the server is stopped by main's cleanup instead). */
-const children = new Set<ChildProcess>();
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (interrupted) {
-    process.stderr.write(`\n${signal} again: exiting without cleanup; remove leftovers with --cleanup\n`);
-    process.exit(130);
-  }
-  interrupted = true;
-  process.stderr.write(
-    `\n${signal}: stopping the server${opts.keep ? '' : ` and removing the ${PREFIX}* domains`} (again to quit at once)\n`,
-  );
-  abort.abort();
-  for (const child of children) child.kill('SIGTERM');
-}
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-process.on('SIGHUP', onSignal);
-
-function checkInterrupted(): void {
-  if (interrupted) throw new Interrupted();
-}
-
-async function pause(ms: number): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal: abort.signal });
-  } catch {
-    throw new Interrupted();
-  }
-}
+// Child processes are killed on Ctrl-C; the server is stopped by main's cleanup instead.
+handleSignals(`stopping the server${opts.keep ? '' : ` and removing the ${PREFIX}* domains`}`);
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const log = (text: string): void => void process.stderr.write(`${text}\n`);
-
-function benchName(i: number): string {
-  return `${PREFIX}${String(i).padStart(4, '0')}`;
-}
+const BENCH: BenchDomains = { prefix: PREFIX, concurrency: CONCURRENCY, removed: 'removed' };
 
 /**
  * KVM when QEMU (user libvirt-qemu, group kvm) can open /dev/kvm, TCG otherwise; decided from the device's owner and
- * mode, as packages/libvirt/test/support/libvirt.ts does, because a failed KVM start costs seconds.
+ * mode, because a failed KVM start costs seconds.
  */
 function domainType(): 'kvm' | 'qemu' {
-  try {
-    const st = statSync('/dev/kvm');
-    const kvmGid = Number(/^kvm:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1] ?? -1);
-    const usable = (st.mode & 0o006) === 0o006 || (st.gid === kvmGid && (st.mode & 0o060) === 0o060);
-    return usable ? 'kvm' : 'qemu';
-  } catch {
-    return 'qemu';
-  }
+  return devKvm()?.usable ? 'kvm' : 'qemu';
 }
 
-function domainXml(name: string, type: 'kvm' | 'qemu'): string {
-  // Diskless, no graphics, no serial console or extra devices.
-  return buildDomainXml({
-    name,
-    type,
-    machine: 'pc',
-    memory: mib(32),
-    vcpus: 1,
-    graphics: { type: 'none' },
-    serialConsole: false,
-    guestAgent: false,
-    memballoon: false,
-    rng: false,
-  });
-}
-
-/** Runs fn over items with at most `limit` calls in flight; stops starting new ones once interrupted. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !interrupted) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function versionString(v: bigint | number): string {
-  const n = Number(v);
-  return `${Math.floor(n / 1000000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`;
-}
-
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-
-interface Summary {
-  runs: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  min: number;
-  max: number;
-  mean: number;
-  samples: number[];
-}
+type Summary = StatsSummary<'p50' | 'p95' | 'p99'>;
 
 /** p50 is the median; p95 and p99 are nearest-rank. */
-function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const n = sorted.length;
-  const at = (i: number): number => sorted[Math.min(n - 1, Math.max(0, i))]!;
-  const rank = (p: number): number => round3(at(Math.ceil(p * n) - 1));
-  return {
-    runs: n,
-    p50: round3(n % 2 === 1 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2),
-    p95: rank(0.95),
-    p99: rank(0.99),
-    min: round3(at(0)),
-    max: round3(at(n - 1)),
-    mean: round3(sorted.reduce((s, x) => s + x, 0) / n),
-    samples: samples.map(round3),
-  };
-}
+const summarize = (samples: readonly number[]): Summary =>
+  summarizeSamples(samples, (d) => ({ p50: d.median, p95: d.rank(0.95), p99: d.rank(0.99) }));
 
 /** Timestamped arrivals of one receiver, with a wait for the first that matches from a given index on. */
 class Recorder<T> {
@@ -300,61 +182,6 @@ class Recorder<T> {
 
 // ---------------------------------------------------------------------------------------------- domains
 
-async function listBenchDomains(conn: LibvirtConnection): Promise<Dom[]> {
-  const { domains } = await conn.connectListAllDomains({ need_results: 1, flags: 0 });
-  return domains.filter((d) => d.name.startsWith(PREFIX));
-}
-
-/** Opens a connection, waiting up to `waitMs` for a daemon that is being restarted (by another test suite). */
-async function openPatiently(waitMs: number): Promise<LibvirtConnection> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await LibvirtConnection.open(uri);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      log(`  ${(err as Error).message}; retrying`);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  }
-}
-
-/** Stops (if running) and undefines the given domains, `CONCURRENCY` calls in flight. Not interruptible. */
-async function removeAll(conn: LibvirtConnection, doms: readonly Dom[]): Promise<number> {
-  const flags =
-    DomainUndefineFlags.MANAGED_SAVE |
-    DomainUndefineFlags.SNAPSHOTS_METADATA |
-    DomainUndefineFlags.CHECKPOINTS_METADATA |
-    DomainUndefineFlags.NVRAM;
-  const gone = (err: unknown): boolean => err instanceof LibvirtError && err.code === ErrorCode.NO_DOMAIN;
-  let removed = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < doms.length) {
-      const dom = doms[next++]!;
-      try {
-        // A running one is stopped first (it may have stopped meanwhile; the check after cleanup catches the rest).
-        if (dom.id > 0) await conn.domainDestroy({ dom }).catch(() => undefined);
-        await conn.domainUndefineFlags({ dom, flags });
-        removed++;
-        if (removed % 250 === 0) log(`  removed ${removed}/${doms.length}`);
-      } catch (err) {
-        if (!gone(err)) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, doms.length) }, worker));
-  return removed;
-}
-
-/** Removes every vireo-bench-srv-* domain and checks that none is left. */
-async function cleanup(conn: LibvirtConnection): Promise<number> {
-  const removed = await removeAll(conn, await listBenchDomains(conn));
-  const left = await listBenchDomains(conn);
-  if (left.length > 0) throw new Error(`${left.length} ${PREFIX}* domains are still defined after cleanup`);
-  return removed;
-}
-
 /** Defines and starts the VM the event cycles suspend and resume. Returns its UUID. */
 async function startEventVm(conn: LibvirtConnection, type: 'kvm' | 'qemu'): Promise<string> {
   const { dom } = await conn.domainDefineXMLFlags({ xml: domainXml(EVENT_VM, type), flags: 0 });
@@ -365,7 +192,7 @@ async function startEventVm(conn: LibvirtConnection, type: 'kvm' | 'qemu'): Prom
 /** Defines `vireo-bench-srv-0000`.. (`count`), `CONCURRENCY` calls in flight. */
 async function defineMany(conn: LibvirtConnection, count: number, type: 'kvm' | 'qemu'): Promise<{ defined: number; ms: number }> {
   const t0 = performance.now();
-  const names = Array.from({ length: count }, (_, i) => benchName(i));
+  const names = Array.from({ length: count }, (_, i) => benchName(BENCH, i));
   let defined = 0;
   let lastReport = t0;
   await pool(names, CONCURRENCY, async (name) => {
@@ -684,103 +511,7 @@ function runVirsh(args: readonly string[]): Promise<{ startAt: number; exitAt: n
 
 /** Wall time of one `virsh -c URI list --all`, and how many bench domains it printed. */
 function timeVirshList(): Promise<{ ms: number; benchLines: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('virsh', ['-c', uri, 'list', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', (e) => {
-      children.delete(child);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      children.delete(child);
-      if (interrupted) return reject(new Interrupted());
-      if (code !== 0) return reject(new Error(`virsh list --all failed (${code}): ${err.trim()}`));
-      resolve({ ms, benchLines: out.split('\n').reduce((n, line) => (line.includes(PREFIX) ? n + 1 : n), 0) });
-    });
-  });
-}
-
-interface PyRun {
-  ms: number;
-  domains: number;
-  records: number;
-  params: number;
-}
-
-interface PyInfo {
-  library: number;
-  daemon: number;
-  python: string;
-  warmup: number[];
-}
-
-/** bench/python/list_stats.py in lock-step mode: python3-libvirt listAllDomains + getAllDomainStats, timed inside. */
-class PythonWorker {
-  private readonly lines: string[] = [];
-  private waiter: { resolve: (line: string) => void; reject: (err: Error) => void } | undefined;
-  private exited: Error | undefined;
-  private stderr = '';
-
-  private constructor(private readonly child: ChildProcess) {
-    children.add(child);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (this.waiter) {
-        const { resolve } = this.waiter;
-        this.waiter = undefined;
-        resolve(line);
-      } else {
-        this.lines.push(line);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      this.exited = new Error(`python3-libvirt worker exited (${signal ?? `code ${code}`}): ${this.stderr.trim() || 'no output'}`);
-      setImmediate(() => {
-        if (this.waiter) {
-          const { reject } = this.waiter;
-          this.waiter = undefined;
-          reject(this.exited!);
-        }
-      });
-    });
-  }
-
-  static async start(warmup: number): Promise<{ worker: PythonWorker; info: PyInfo }> {
-    const child = spawn(PYTHON, [PYTHON_SCRIPT, '--uri', uri, '--warmup', String(warmup), '--serve'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const worker = new PythonWorker(child);
-    const ready = JSON.parse(await worker.nextLine()) as PyInfo & { ready: boolean };
-    return { worker, info: ready };
-  }
-
-  private nextLine(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.exited) return Promise.reject(this.exited);
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
-  }
-
-  async run(): Promise<PyRun> {
-    this.child.stdin!.write('run\n');
-    return JSON.parse(await this.nextLine()) as PyRun;
-  }
-
-  async quit(): Promise<void> {
-    this.child.stdin!.end('quit\n');
-    await this.nextLine().catch(() => undefined);
-  }
-
-  kill(): void {
-    this.child.kill('SIGTERM');
-  }
+  return timeProcess('virsh', ['-c', uri, 'list', '--all'], PREFIX, 'virsh list --all');
 }
 
 // ---------------------------------------------------------------------------------------------- measurement
@@ -826,7 +557,7 @@ async function measureList(rig: Rig, expectBench: number) {
   const wrongCount = runs.filter((r) => r.benchDomains !== expectBench).length;
 
   log(`  references: ${REF_RUNS} x python3-libvirt list + all stats, ${REF_RUNS} x virsh list --all (alternating)`);
-  const { worker, info } = await PythonWorker.start(3);
+  const { worker, info } = await PythonWorker.start(uri, 3);
   const py: PyRun[] = [];
   const virsh: { ms: number; benchLines: number }[] = [];
   try {
@@ -979,35 +710,12 @@ async function waitForServerList(api: ApiClient, count: number, since: number): 
 
 // ---------------------------------------------------------------------------------------------- report
 
-async function machineInfo(conn: LibvirtConnection) {
-  const [{ lib_ver }, { hv_ver }, { type }] = await Promise.all([
-    conn.connectGetLibVersion(undefined),
-    conn.connectGetVersion(undefined),
-    conn.connectGetType(undefined),
-  ]);
-  const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
-  const distro = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? `${os.type()} ${os.release()}`;
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    os: distro,
-    kernel: os.release(),
-    node: process.version,
-    libvirtDaemon: versionString(lib_ver),
-    hypervisor: `${type} ${versionString(hv_ver)}`,
-  };
-}
-
 type Phase = Awaited<ReturnType<typeof measurePhase>>;
-
-function printTable(phases: readonly { label: string; domains: number; p: Phase }[]): void {
-  const num = (x: number): string => x.toFixed(2).padStart(8);
-  const rows: string[][] = [];
+function printPhases(phases: readonly { label: string; domains: number; p: Phase }[]): void {
+  const rows: TableRow[] = [];
   for (const { label, domains, p } of phases) {
-    const head = `${label} (${domains} domains)`;
-    const row = (what: string, s: Summary): string[] => [what, String(s.runs), num(s.p50), num(s.p95), num(s.p99), num(s.min)];
-    rows.push([head, '', '', '', '', '']);
+    const row = (what: string, s: Summary): TableRow => ({ label: what, runs: s.runs, values: [s.p50, s.p95, s.p99, s.min] });
+    rows.push(`${label} (${domains} domains)`);
     rows.push(row('  GET /hosts/local/domains', p.list.ours));
     rows.push(row('  C library list + all stats', p.list.cLibrary));
     rows.push(row('  virsh list --all (process)', p.list.virsh));
@@ -1019,19 +727,13 @@ function printTable(phases: readonly { label: string; domains: number; p: Phase 
       rows.push(row(`  virsh ${op} (process)`, p.events[op].virshCommand));
     }
   }
-  const width = Math.max(...rows.map((r) => r[0]!.length));
-  const lines = [
-    `${'what'.padEnd(width)}  runs      p50      p95      p99      min  (ms)`,
-    '-'.repeat(width + 44),
-    ...rows.map((r) => (r[1] === '' ? r[0]! : `${r[0]!.padEnd(width)}  ${r[1]!.padStart(4)} ${r.slice(2).join(' ')}`)),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printTable({ first: 'what', columns: ['p50', 'p95', 'p99', 'min'], cell: 8, rule: 44 }, rows);
 }
 
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let conn = await openPatiently(120_000);
+  let conn = await openPatiently(uri, 120_000);
   let server: ServerProcess | undefined;
   let api: ApiClient | undefined;
   let socket: EventsSocket | undefined;
@@ -1040,13 +742,13 @@ async function main(): Promise<number> {
   let exitCode = 0;
   try {
     if (opts.cleanup) {
-      log(`removed ${await cleanup(conn)} ${PREFIX}* domains`);
+      log(`removed ${await cleanup(conn, BENCH)} ${PREFIX}* domains`);
       return 0;
     }
     const machine = await machineInfo(conn);
     const type = domainType();
     log(`${machine.os}, ${machine.cpus} cores, libvirt ${machine.libvirtDaemon}, ${machine.hypervisor}, node ${machine.node}; domains are type '${type}'`);
-    const leftovers = await cleanup(conn);
+    const leftovers = await cleanup(conn, BENCH);
     if (leftovers > 0) log(`removed ${leftovers} leftover ${PREFIX}* domains`);
 
     log(`starting ${EVENT_VM} (running, diskless, 32 MiB)`);
@@ -1087,7 +789,7 @@ async function main(): Promise<number> {
     const few = await measurePhase(rig, 'few', 0);
     const fewDomains = few.list.domainsListed;
 
-    log(`defining ${COUNT} domains ${benchName(0)}..${benchName(COUNT - 1)} (${CONCURRENCY} calls in flight)`);
+    log(`defining ${COUNT} domains ${benchName(BENCH, 0)}..${benchName(BENCH, COUNT - 1)} (${CONCURRENCY} calls in flight)`);
     const t0 = performance.now();
     const setup = await defineMany(conn, COUNT, type);
     const catchUpMs = await waitForServerList(api, COUNT, t0);
@@ -1105,7 +807,7 @@ async function main(): Promise<number> {
       `\nVireo server (${INSECURE_HTTP ? 'HTTP' : 'HTTPS'}, ${SERVER_MAIN.replace(/.*\/apps\//, 'apps/')}) on ${uri}; ` +
         `event latencies are measured from the exit of the virsh suspend/resume process (negative: before it)\n\n`,
     );
-    printTable(phases);
+    printPhases(phases);
     const goals = {
       listP50Many: many.list.ours.p50 < GOALS.listP50Ms,
       eventP95Suspend: few.events.suspend.ours.p95 < GOALS.eventP95Ms && many.events.suspend.ours.p95 < GOALS.eventP95Ms,
@@ -1200,9 +902,9 @@ async function main(): Promise<number> {
       await server.stop();
     }
     if (!opts.keep && !opts.cleanup) {
-      if (conn.closed) conn = await openPatiently(300_000);
+      if (conn.closed) conn = await openPatiently(uri, 300_000);
       log(`removing ${PREFIX}* domains`);
-      log(`  removed ${await cleanup(conn)}`);
+      log(`  removed ${await cleanup(conn, BENCH)}`);
     } else if (opts.keep) {
       log(`--keep: leaving the ${PREFIX}* domains (remove them with --cleanup)`);
     }
@@ -1211,13 +913,4 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const text = err instanceof DaemonRestarted ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`server bench: ${text}\n`);
-    process.exitCode = interrupted ? 130 : 1;
-  },
-);
+runMain('server bench', main, (err) => (err instanceof DaemonRestarted ? err.message : errorText(err)));
