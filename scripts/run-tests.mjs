@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs the vitest projects of vitest.config.ts one after another (unit, then integration),
-// each with the console reporter plus a JSON report in .test-results/<project>.json, and
-// ends with one line: `vireo: N passed, N failed, N skipped` (summed over the projects).
+// each with the console reporter plus a JSON report in .test-results/<project>.json, then the
+// Playwright journeys of e2e/ (`e2e`: `pnpm e2e`, whose config writes .test-results/e2e.json),
+// and ends with one line: `vireo: N passed, N failed, N skipped` (summed over the phases).
 // Exits non-zero if anything failed or if no test ran at all.
 //
-//   node scripts/run-tests.mjs [project ...]      (default: unit integration)
+//   node scripts/run-tests.mjs [phase ...]      (default: unit integration e2e)
 //
 // The libvirt test environment (<state>/env, written by scripts/libvirt-daemons.sh
 // start --test) is loaded for variables not already set; state is
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(repo, '.test-results');
-const projects = process.argv.length > 2 ? process.argv.slice(2) : ['unit', 'integration'];
+const projects = process.argv.length > 2 ? process.argv.slice(2) : ['unit', 'integration', 'e2e'];
 
 /** Parse KEY=VALUE lines; values may be wrapped in double or single quotes. */
 function parseEnvFile(text) {
@@ -115,13 +116,58 @@ function runProject(project, vitest) {
   return counts;
 }
 
+/**
+ * The e2e phase: Playwright's runner through the root `e2e` script (its config adds a JSON report at
+ * .test-results/e2e.json), counted like the vitest projects. A failure outside any test (the global
+ * setup: no built web app, the server not starting) counts as one failure per error.
+ */
+function runE2e() {
+  const report = path.join(resultsDir, 'e2e.json');
+  rmSync(report, { force: true });
+  console.log('\nvireo: running the e2e tests');
+  // As for vitest: `pnpm e2e`, else the e2e package's own playwright binary.
+  const viaPnpm = spawnSync('pnpm', ['--version'], { stdio: 'ignore' }).status === 0;
+  const [cmd, args, cwd] = viaPnpm
+    ? ['pnpm', ['run', '--silent', 'e2e'], repo]
+    : [path.join(repo, 'e2e', 'node_modules', '.bin', 'playwright'), ['test'], path.join(repo, 'e2e')];
+  const run = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (run.error) {
+    console.error(`vireo: error: could not run the e2e tests (${cmd} ${args.join(' ')}): ${run.error.message}`);
+    counts.failed = 1;
+    return counts;
+  }
+  const code = run.status ?? 1;
+  if (!existsSync(report)) {
+    console.error(`vireo: error: playwright (e2e) wrote no report and exited with ${run.signal ?? code}`);
+    counts.failed = 1;
+    return counts;
+  }
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const stats = json.stats ?? {};
+  // `flaky` passed on a retry (the config allows none, so it stays 0).
+  counts.passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+  counts.failed = stats.unexpected ?? 0;
+  counts.skipped = stats.skipped ?? 0;
+  for (const err of json.errors ?? []) {
+    counts.failed += 1;
+    const why = String(err.message ?? err.value ?? '').split('\n')[0] || 'see above';
+    console.error(`vireo: e2e: failed outside any test: ${why}`);
+  }
+  if (code !== 0 && counts.failed === 0) {
+    console.error(`vireo: error: playwright (e2e) exited with ${code} without a failed test (see its output)`);
+    counts.failed = 1;
+  }
+  return counts;
+}
+
 loadTestEnv();
 mkdirSync(resultsDir, { recursive: true });
 rmSync(path.join(resultsDir, 'summary.txt'), { force: true });
 const vitest = vitestCommand();
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const project of projects) {
-  const c = runProject(project, vitest);
+  const c = project === 'e2e' ? runE2e() : runProject(project, vitest);
   total.passed += c.passed;
   total.failed += c.failed;
   total.skipped += c.skipped;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what Vireo needs on a Debian 12 host and build it. Idempotent; used by users and CI.
 #   - pnpm 9.15.9 from the npm registry, if pnpm is missing
-#   - libvirt, QEMU and the tools the tests use, from Debian (skipped when all are installed)
+#   - libvirt, QEMU and the tools the tests use (chromium for the e2e tier), from Debian (skipped when all
+#     are installed)
 #   - the workspace's dependencies (pnpm install --frozen-lockfile) and a build (pnpm run build)
 # Runs privileged steps with sudo when not root. Works from any directory.
 set -euo pipefail
@@ -12,6 +13,7 @@ readonly APT_PACKAGES=(
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openssh-server
   openssl python3-libvirt iproute2 procps ca-certificates
   libxml2-utils ovmf swtpm swtpm-tools pamtester
+  chromium
 )
 
 die() { echo "$PROG: error: $*" >&2; exit 1; }
@@ -58,6 +60,8 @@ fi
 
 # --- workspace ---------------------------------------------------------------
 cd "$REPO"
+# Playwright (e2e/) drives Debian's chromium: never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [[ -f pnpm-lock.yaml ]]; then
   log "pnpm install --frozen-lockfile"
   pnpm install --frozen-lockfile --config.confirmModulesPurge=false ||

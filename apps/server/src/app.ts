@@ -19,6 +19,7 @@ import { createLogger } from './logging/logger.js';
 import { registerRoutes, ROUTE_MODULES } from './routes/index.js';
 import { openApiTransform, openApiTransformObject } from './routes/openapi.js';
 import type { RouteModule } from './routes/route-module.js';
+import { spaRoutes } from './routes/spa.js';
 import { checkRouteDeclaration, type RouteEntry } from './security/auth-declaration.js';
 import { installAuthHook } from './security/auth-hook.js';
 import { sessionCookieName } from './security/cookies.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   extraRoutes?: readonly RouteModule[];
   /** Tunables of hosts, events and stats, over the intervals `config.live` sets (tests shorten them). */
   live?: Partial<LiveOptions>;
+  /** The built web app to serve (apps/web/dist); nothing is served when absent or when it holds no build. */
+  webRoot?: string;
 }
 
 export interface VireoApp {
@@ -173,7 +176,9 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
   installAuthHook(app, { auth, insecureHttp: config.insecureHttp, publicOrigin: config.publicOrigin });
   installAuditHook(app, audit, clock);
 
-  await registerRoutes(app, services, [...ROUTE_MODULES, ...(deps.extraRoutes ?? [])]);
+  const spa = deps.webRoot === undefined ? null : spaRoutes(deps.webRoot);
+  if (deps.webRoot !== undefined && spa === null) logger.warn(`no web app build in ${deps.webRoot}: serving the API only`);
+  await registerRoutes(app, services, [...ROUTE_MODULES, ...(deps.extraRoutes ?? []), ...(spa ? [spa] : [])]);
 
   const prune = setInterval(() => sessions.prune(), SESSION_PRUNE_INTERVAL_MS);
   prune.unref();

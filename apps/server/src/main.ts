@@ -1,4 +1,5 @@
 // Vireo server entry point: configuration from the environment, TLS, then the app in the foreground.
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { ConfigError, loadConfig } from './config/load.js';
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
     logger.warn(`plain HTTP on ${config.host} (VIREO_INSECURE_HTTP): put a TLS-terminating proxy in front`);
   }
 
-  const { app } = await buildApp(config, { tls, logger });
+  // The web app's build beside this package (apps/web/dist), when it was built.
+  const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  const { app } = await buildApp(config, { tls, logger, webRoot });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info(`${signal}: shutting down`);

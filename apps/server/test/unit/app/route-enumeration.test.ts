@@ -5,9 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../../src/security/auth-declaration.js';
 import { ADMIN_PASSWORD, addUser, login, startHarness, type Harness, type SignedIn } from '../../helpers/harness.js';
 
-/** Reachable without credentials, by design: sign-in, health, the API docs (and later the SPA's files). */
+/** Reachable without credentials, by design: sign-in, health, the API docs and the web app's files (GETs outside /api). */
 function isPublic(r: RouteEntry): boolean {
-  return (r.method === 'POST' && r.url === '/api/v1/session') || r.url === '/api/v1/health' || r.url === '/api/docs' || r.url.startsWith('/api/docs/');
+  return (
+    (r.method === 'POST' && r.url === '/api/v1/session') ||
+    r.url === '/api/v1/health' ||
+    r.url === '/api/docs' ||
+    r.url.startsWith('/api/docs/') ||
+    ((r.method === 'GET' || r.method === 'HEAD') && !r.url.startsWith('/api'))
+  );
 }
 
 /** Changes a viewer may make, to their own account only. Everything else that changes state needs operator+. */

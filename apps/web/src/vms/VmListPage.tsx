@@ -1,0 +1,99 @@
+import { Alert, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { DomainStateName, DomainSummary } from '@vireo/api';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useDomainAction, useDomains } from '../api/queries.js';
+import { useSession } from '../api/session.js';
+import { VmTable } from './VmTable.js';
+import { filterAndSort, STATE_NAMES, type ListAction, type SortKey, type SortSpec } from './vm-logic.js';
+
+const HOST = 'local';
+
+interface Failure {
+  id: number;
+  text: string;
+}
+
+export function VmListPage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const domains = useDomains(HOST);
+  const action = useDomainAction();
+  const [search, setSearch] = useState('');
+  const [state, setState] = useState<DomainStateName | 'all'>('all');
+  const [sort, setSort] = useState<SortSpec>({ key: 'name', dir: 'asc' });
+  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
+  const [failures, setFailures] = useState<Failure[]>([]);
+  const deferredSearch = useDeferredValue(search);
+
+  const all = domains.data?.domains;
+  const rows = useMemo(() => filterAndSort(all ?? [], { search: deferredSearch, state }, sort), [all, deferredSearch, state, sort]);
+
+  const onSort = (key: SortKey) =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
+
+  const onAction = (d: DomainSummary, a: ListAction) => {
+    const key = `${d.uuid}:${a}`;
+    setPending((p) => new Set(p).add(key));
+    action.mutate(
+      { host: HOST, uuid: d.uuid, action: a },
+      {
+        onError: (err) =>
+          setFailures((f) => [
+            ...f,
+            { id: Date.now() + Math.random(), text: `${t('vms.actionFailed', { action: t(`actionLabels.${a}`), name: d.name })}: ${err.message}` },
+          ]),
+        onSettled: () =>
+          setPending((p) => {
+            const next = new Set(p);
+            next.delete(key);
+            return next;
+          }),
+      },
+    );
+  };
+
+  return (
+    <Stack gap="sm">
+      <Title order={1}>{t('vms.title')}</Title>
+      {failures.map((f) => (
+        <Alert key={f.id} color="red" role="alert" withCloseButton={false}>
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{f.text}</Text>
+            <CloseButton aria-label={t('common.dismiss')} onClick={() => setFailures((all) => all.filter((x) => x.id !== f.id))} />
+          </Group>
+        </Alert>
+      ))}
+      <Group gap="sm" align="end" wrap="wrap">
+        <TextInput
+          label={t('vms.search')}
+          placeholder={t('vms.searchPlaceholder')}
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
+        <NativeSelect
+          label={t('vms.state')}
+          value={state}
+          onChange={(e) => setState(e.currentTarget.value as DomainStateName | 'all')}
+          data={[{ value: 'all', label: t('vms.allStates') }, ...STATE_NAMES.map((s) => ({ value: s, label: t(`states.${s}`) }))]}
+        />
+        {all && (
+          <Text size="sm" c="gray.7" aria-live="polite">
+            {t('vms.count', { shown: rows.length, total: all.length })}
+          </Text>
+        )}
+      </Group>
+      {domains.isLoading && <Text>{t('vms.loading')}</Text>}
+      {domains.error && (
+        <Alert color="red" role="alert">
+          {domains.error.message}
+        </Alert>
+      )}
+      {all && (
+        <VmTable rows={rows} role={session.data?.user.role ?? 'viewer'} sort={sort} onSort={onSort} onAction={onAction} pending={pending} />
+      )}
+      {all && rows.length === 0 && <Text c="gray.7">{all.length === 0 ? t('vms.empty') : t('vms.noMatch')}</Text>}
+    </Stack>
+  );
+}
