@@ -7,6 +7,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
 import { HostPage } from './pages/HostPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { VmListPage } from './vms/VmListPage.js';
+import { VmDetailsPage } from './vms/details/VmDetailsPage.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -63,8 +64,16 @@ const appRoute = createRoute({
 
 const vmsRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: VmListPage });
 const hostRoute = createRoute({ getParentRoute: () => appRoute, path: '/host', component: HostPage });
+const vmDetailsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vms/$host/$uuid',
+  component: function VmDetails() {
+    const { host, uuid } = vmDetailsRoute.useParams();
+    return <VmDetailsPage key={`${host}/${uuid}`} host={host} uuid={uuid} />;
+  },
+});
 
-const routeTree = rootRoute.addChildren([loginRoute, changePasswordRoute, appRoute.addChildren([vmsRoute, hostRoute])]);
+const routeTree = rootRoute.addChildren([loginRoute, changePasswordRoute, appRoute.addChildren([vmsRoute, hostRoute, vmDetailsRoute])]);
 
 export function createAppRouter(queryClient: QueryClient, history?: RouterHistory) {
   const router = createRouter({

@@ -1,10 +1,14 @@
 import { Alert, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { DomainStateName, DomainSummary } from '@vireo/api';
+import { useRouter } from '@tanstack/react-router';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDomainAction, useDomains } from '../api/queries.js';
 import { useSession } from '../api/session.js';
-import { VmTable } from './VmTable.js';
+import { BulkActionBar } from './BulkActionBar.js';
+import { DeleteVmDialog } from './DeleteVmDialog.js';
+import { VmTable, vmHref } from './VmTable.js';
+import { pruneSelection } from './vm-bulk.js';
 import { filterAndSort, STATE_NAMES, type ListAction, type SortKey, type SortSpec } from './vm-logic.js';
 
 const HOST = 'local';
@@ -24,9 +28,16 @@ export function VmListPage() {
   const [sort, setSort] = useState<SortSpec>({ key: 'name', dir: 'asc' });
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [failures, setFailures] = useState<Failure[]>([]);
+  const [selectedRaw, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const router = useRouter();
   const deferredSearch = useDeferredValue(search);
 
   const all = domains.data?.domains;
+  // A VM that left the list (deleted here or elsewhere) leaves the selection too.
+  const selected = useMemo(() => pruneSelection(selectedRaw, all ?? []), [selectedRaw, all]);
+  const deletingDomain = deleting ? all?.find((d) => d.uuid === deleting) : undefined;
+  const role = session.data?.user.role ?? 'viewer';
   const rows = useMemo(() => filterAndSort(all ?? [], { search: deferredSearch, state }, sort), [all, deferredSearch, state, sort]);
 
   const onSort = (key: SortKey) =>
@@ -52,6 +63,24 @@ export function VmListPage() {
       },
     );
   };
+
+  const onToggle = (d: DomainSummary, checked: boolean) =>
+    setSelected((sel) => {
+      const next = new Set(sel);
+      if (checked) next.add(d.uuid);
+      else next.delete(d.uuid);
+      return next;
+    });
+  // "Select all" acts on the rows shown (after search and state filter).
+  const onToggleAll = (checked: boolean) =>
+    setSelected((sel) => {
+      const next = new Set(sel);
+      for (const d of rows) {
+        if (checked) next.add(d.uuid);
+        else next.delete(d.uuid);
+      }
+      return next;
+    });
 
   return (
     <Stack gap="sm">
@@ -84,6 +113,16 @@ export function VmListPage() {
           </Text>
         )}
       </Group>
+      {all && (
+        <BulkActionBar
+          domains={all}
+          selected={selected}
+          role={role}
+          onRun={(a, targets) => {
+            for (const d of targets) onAction(d, a);
+          }}
+        />
+      )}
       {domains.isLoading && <Text>{t('vms.loading')}</Text>}
       {domains.error && (
         <Alert color="red" role="alert">
@@ -91,9 +130,22 @@ export function VmListPage() {
         </Alert>
       )}
       {all && (
-        <VmTable rows={rows} role={session.data?.user.role ?? 'viewer'} sort={sort} onSort={onSort} onAction={onAction} pending={pending} />
+        <VmTable
+          host={HOST}
+          rows={rows}
+          role={role}
+          sort={sort}
+          onSort={onSort}
+          onAction={onAction}
+          pending={pending}
+          selected={selected}
+          {...(role === 'viewer' ? {} : { onToggle, onToggleAll })}
+          onOpen={(d) => router.history.push(vmHref(HOST, d.uuid))}
+          {...(role === 'admin' ? { onDelete: (d: DomainSummary) => setDeleting(d.uuid) } : {})}
+        />
       )}
       {all && rows.length === 0 && <Text c="gray.7">{all.length === 0 ? t('vms.empty') : t('vms.noMatch')}</Text>}
+      {deletingDomain && <DeleteVmDialog host={HOST} domain={deletingDomain} onClose={() => setDeleting(null)} />}
     </Stack>
   );
 }

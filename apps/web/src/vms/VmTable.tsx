@@ -1,4 +1,4 @@
-import { Button, Group, UnstyledButton } from '@mantine/core';
+import { Button, Checkbox, Group, UnstyledButton } from '@mantine/core';
 import type { DomainSummary, Role } from '@vireo/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
@@ -16,8 +16,23 @@ export interface VmTableProps {
   onAction: (domain: DomainSummary, action: ListAction) => void;
   /** Actions in flight, by `${uuid}:${action}`. */
   pending?: ReadonlySet<string>;
+  /** The host the rows belong to (for the details links); default 'local'. */
+  host?: string;
+  /** Selection (uuids): with onToggle a checkbox per row and a "Select all" in the header. */
+  selected?: ReadonlySet<string>;
+  onToggle?: (domain: DomainSummary, checked: boolean) => void;
+  onToggleAll?: (checked: boolean) => void;
+  /** Admins: a "Delete <name>" button per row. */
+  onDelete?: (domain: DomainSummary) => void;
+  /** Following a VM's name link within the app (plain clicks only; modified clicks stay browser navigation). */
+  onOpen?: (domain: DomainSummary) => void;
   /** The viewport before the first measurement (tests: jsdom measures nothing). */
   initialRect?: { width: number; height: number };
+}
+
+/** The VM details page of a domain. */
+export function vmHref(host: string, uuid: string): string {
+  return `/vms/${encodeURIComponent(host)}/${encodeURIComponent(uuid)}`;
 }
 
 const COLUMNS: { key: SortKey | null; label: 'name' | 'state' | 'vcpus' | 'memory' | 'cpu' | 'autostart' | 'actions' }[] = [
@@ -31,7 +46,7 @@ const COLUMNS: { key: SortKey | null; label: 'name' | 'state' | 'vcpus' | 'memor
 ];
 
 /** The VM list as an ARIA table with virtualised rows: only the rows in view (plus overscan) are in the DOM. */
-export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRect }: VmTableProps) {
+export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRect, host = 'local', selected, onToggle, onToggleAll, onDelete, onOpen }: VmTableProps) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -44,11 +59,23 @@ export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRe
     ...(initialRect ? { initialRect } : {}),
   });
   const items = virtualizer.getVirtualItems();
+  const selectedShown = selected ? rows.filter((d) => selected.has(d.uuid)).length : 0;
 
   return (
     <div role="table" aria-label={t('vms.table')} aria-rowcount={rows.length + 1} className="vireo-table">
       <div role="rowgroup" className="vireo-thead">
         <div role="row" aria-rowindex={1} className="vireo-row vireo-row-head">
+          <div role="columnheader" className="vireo-cell vireo-col-select">
+            {onToggleAll && (
+              <Checkbox
+                size="xs"
+                aria-label={t('bulk.selectAll')}
+                checked={rows.length > 0 && selectedShown === rows.length}
+                indeterminate={selectedShown > 0 && selectedShown < rows.length}
+                onChange={(e) => onToggleAll(e.currentTarget.checked)}
+              />
+            )}
+          </div>
           {COLUMNS.map((c) => {
             const label = t(`vms.columns.${c.label}`);
             const sorted = c.key !== null && sort.key === c.key;
@@ -86,8 +113,28 @@ export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRe
                 className="vireo-row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
+                <div role="cell" className="vireo-cell vireo-col-select">
+                  {onToggle && (
+                    <Checkbox
+                      size="xs"
+                      aria-label={t('bulk.select', { name: d.name })}
+                      checked={selected?.has(d.uuid) ?? false}
+                      onChange={(e) => onToggle(d, e.currentTarget.checked)}
+                    />
+                  )}
+                </div>
                 <div role="cell" className="vireo-cell vireo-col-name">
-                  <span className="vireo-name">{d.name}</span>
+                  <a
+                    className="vireo-name vireo-vm-link"
+                    href={vmHref(host, d.uuid)}
+                    onClick={(e) => {
+                      if (!onOpen || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                      e.preventDefault();
+                      onOpen(d);
+                    }}
+                  >
+                    {d.name}
+                  </a>
                   {d.title && <span className="vireo-title">{d.title}</span>}
                 </div>
                 <div role="cell" className="vireo-cell vireo-col-state">
@@ -120,6 +167,17 @@ export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRe
                         {t(`actionLabels.${action}`)}
                       </Button>
                     ))}
+                    {onDelete && role === 'admin' && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        aria-label={t('delete.rowButton', { name: d.name })}
+                        onClick={() => onDelete(d)}
+                      >
+                        {t('delete.button')}
+                      </Button>
+                    )}
                   </Group>
                 </div>
               </div>
