@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
-function originOf(url: string): string | null {
+/** The origin of an absolute URL, or null for opaque or unparsable ones. */
+export function originOf(url: string): string | null {
   try {
     const origin = new URL(url).origin;
     return origin === 'null' ? null : origin;

@@ -9,6 +9,7 @@ import { roleAtLeast, type Role } from '@vireo/api';
 import { parseXml } from '@vireo/libvirt-xml';
 import { BODY_METHODS, isMutation, matchSegments, type Target } from './catalog.js';
 import { isObject, type JsonSchema, type SchemaContext } from './schema.js';
+import { originOf } from '../../../src/security/origin.js';
 
 /** In the order the server applies them. 'semantic' is the service refusing an unknown target or a stale revision. */
 export const STAGES = ['routing', 'origin', 'auth', 'csrf', 'role', 'parse', 'schema', 'semantic'] as const;
@@ -65,15 +66,6 @@ export function normalise(value: string): string {
 export function effectivePath(url: string): string | null {
   try {
     return new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost').pathname;
-  } catch {
-    return null;
-  }
-}
-
-function originOf(url: string): string | null {
-  try {
-    const origin = new URL(url).origin;
-    return origin === 'null' ? null : origin;
   } catch {
     return null;
   }

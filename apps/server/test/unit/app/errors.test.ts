@@ -1,24 +1,12 @@
-import { ConnectionClosedError, ErrorCode, LibvirtError, type RemoteError } from '@vireo/libvirt';
+import { ConnectionClosedError, ErrorCode, LibvirtError } from '@vireo/libvirt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodApp } from '../../../src/routes/route-module.js';
+import { makeRemoteError } from '../../../../../packages/libvirt/test/support/mock-daemon.js';
 import { ADMIN_PASSWORD, login, startHarness, type Harness } from '../../helpers/harness.js';
 
 function libvirtError(code: number, message: string): LibvirtError {
-  const remote: RemoteError = {
-    code,
-    domain: 10,
-    message,
-    level: 2,
-    dom: null,
-    str1: null,
-    str2: null,
-    str3: null,
-    int1: 0,
-    int2: 0,
-    net: null,
-  };
-  return new LibvirtError(remote, 'domainCreate', 'qemu:///system');
+  return new LibvirtError(makeRemoteError({ code, domain: 10, message }), 'domainCreate', 'qemu:///system');
 }
 
 const SECRET = 'secret detail /etc/shadow';
