@@ -13,6 +13,7 @@ readonly APT_PACKAGES=(
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openssh-server
   openssl python3-libvirt iproute2 procps ca-certificates
   libxml2-utils ovmf swtpm swtpm-tools pamtester
+  osinfo-db xorriso websockify fonts-noto-cjk
   chromium
 )
 

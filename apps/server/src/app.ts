@@ -16,6 +16,8 @@ import { installErrorHandling, sendFrameworkError } from './errors/error-handler
 import { tooManyRequests } from './errors/http-problem.js';
 import { createLive, type LiveOptions } from './hosts/live-services.js';
 import { createLogger } from './logging/logger.js';
+import { NetworkService } from './networks/network-service.js';
+import { OsinfoService } from './osinfo/osinfo-service.js';
 import { registerRoutes, ROUTE_MODULES } from './routes/index.js';
 import { openApiTransform, openApiTransformObject } from './routes/openapi.js';
 import type { RouteModule } from './routes/route-module.js';
@@ -31,6 +33,7 @@ import { PamtesterAuthenticator } from './security/pam/pamtester.js';
 import { SessionStore } from './security/session-store.js';
 import { TokenStore } from './security/token-store.js';
 import type { Services } from './services.js';
+import { StorageService } from './storage/storage-service.js';
 import { SERVER_VERSION } from './version.js';
 import { bootstrapAdmin, type BootstrapResult } from './users/bootstrap.js';
 import { UserService } from './users/user-service.js';
@@ -92,7 +95,22 @@ async function assemble(config: Config, deps: AppDeps, db: Db): Promise<VireoApp
   const auth = new AuthService({ config, clock, users, sessions, tokens, throttle, pam });
   const userService = new UserService({ users, sessions, tokens, clock });
   const live = createLive(config, logger, deps.live);
-  const services: Services = { config, clock, db, users, userService, sessions, tokens, throttle, auth, audit, ...live.services };
+  const services: Services = {
+    config,
+    clock,
+    db,
+    users,
+    userService,
+    sessions,
+    tokens,
+    throttle,
+    auth,
+    audit,
+    ...live.services,
+    storage: new StorageService(live.services.runtimes, config.media.isoDirs, logger),
+    networks: new NetworkService(live.services.runtimes),
+    osinfo: new OsinfoService(config.osinfoDir),
+  };
 
   const bootstrap = await bootstrapAdmin(users, config.adminPassword, clock);
   if (bootstrap.created && bootstrap.generatedPassword !== null) {

@@ -2,6 +2,9 @@ import type { AuditStore } from './audit/audit-store.js';
 import type { Config } from './config/config.js';
 import type { Db } from './db/database.js';
 import type { LiveServices } from './hosts/live-services.js';
+import type { NetworkService } from './networks/network-service.js';
+import type { OsinfoService } from './osinfo/osinfo-service.js';
+import type { StorageService } from './storage/storage-service.js';
 import type { AuthService } from './security/auth-service.js';
 import type { Clock } from './security/clock.js';
 import type { LoginThrottle } from './security/login-throttle.js';
@@ -22,4 +25,7 @@ export interface Services extends LiveServices {
   throttle: LoginThrottle;
   auth: AuthService;
   audit: AuditStore;
+  storage: StorageService;
+  networks: NetworkService;
+  osinfo: OsinfoService;
 }

@@ -36,5 +36,11 @@ export interface Config {
     /** Events sockets get a heartbeat and a ping this often; one that misses a ping is dropped at the next. */
     heartbeatMs: number;
   };
+  media: {
+    /** Directories whose ISO and disk-image files the create wizard offers besides the storage pools (not recursive). */
+    isoDirs: string[];
+  };
+  /** Where Debian's osinfo-db lives (the OS list of the create wizard). */
+  osinfoDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { PASSWORD_MIN_LENGTH } from '@vireo/api';
@@ -69,6 +69,16 @@ const VARIABLES = {
   VIREO_PAM_OPERATOR_GROUPS: groupList('libvirt'),
   VIREO_STATS_INTERVAL_MS: milliseconds(5000, 500),
   VIREO_EVENTS_HEARTBEAT_MS: milliseconds(15_000, 1000),
+  VIREO_ISO_DIRS: z
+    .string()
+    .transform((s) => s.split(':').map((p) => p.trim()).filter((p) => p !== ''))
+    .refine((dirs) => dirs.every((d) => path.isAbsolute(d)), 'must be a colon-separated list of absolute paths')
+    .transform((dirs) => [...new Set(dirs.map((d) => path.normalize(d).replace(/(.)\/+$/, '$1')))])
+    .default([]),
+  VIREO_OSINFO_DIR: z
+    .string()
+    .refine((p) => path.isAbsolute(p), 'must be an absolute path')
+    .default('/usr/share/osinfo'),
   VIREO_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 } as const;
 
@@ -169,6 +179,16 @@ function checkReadable(variable: string, file: string): void {
   }
 }
 
+function checkDirectory(variable: string, dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    throw new ConfigError(variable, `cannot use ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(variable, `${dir} is not a directory`);
+}
+
 /** Reads the configuration from the environment (and the file VIREO_CONFIG names). Throws ConfigError. */
 export function loadConfig(env: Source = process.env): Config {
   const file = env.VIREO_CONFIG ? readConfigFile(env.VIREO_CONFIG) : {};
@@ -188,6 +208,7 @@ export function loadConfig(env: Source = process.env): Config {
       `plain HTTP is allowed only on a loopback address, but VIREO_HOST is ${v.VIREO_HOST} (use 127.0.0.1 behind a TLS proxy)`,
     );
   }
+  for (const dir of v.VIREO_ISO_DIRS) checkDirectory('VIREO_ISO_DIRS', dir);
   if (v.VIREO_SESSION_IDLE_TIMEOUT > v.VIREO_SESSION_ABSOLUTE_TIMEOUT) {
     throw new ConfigError('VIREO_SESSION_IDLE_TIMEOUT', 'must not exceed VIREO_SESSION_ABSOLUTE_TIMEOUT');
   }
@@ -216,6 +237,8 @@ export function loadConfig(env: Source = process.env): Config {
       operatorGroups: v.VIREO_PAM_OPERATOR_GROUPS,
     },
     live: { statsIntervalMs: v.VIREO_STATS_INTERVAL_MS, heartbeatMs: v.VIREO_EVENTS_HEARTBEAT_MS },
+    media: { isoDirs: v.VIREO_ISO_DIRS },
+    osinfoDir: v.VIREO_OSINFO_DIR,
     logLevel: v.VIREO_LOG_LEVEL,
   };
 }

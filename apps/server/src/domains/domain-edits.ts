@@ -6,10 +6,12 @@ import {
   setCurrentMemory,
   setDescription,
   setFirmware,
+  setGraphicsListen,
   setLifecycleAction,
   setMemory,
   setTitle,
   setVcpus,
+  switchGraphicsToVnc,
   type parseXml,
 } from '@vireo/libvirt-xml';
 import { HttpProblem } from '../errors/http-problem.js';
@@ -66,6 +68,12 @@ export function applyEdits(doc: Doc, operations: readonly DomainEdit[]): { renam
             ...(op.secureBoot !== undefined && { secureBoot: op.secureBoot }),
             ...(op.autoselect !== undefined && { autoselect: op.autoselect }),
           });
+          break;
+        case 'graphicsType':
+          switchGraphicsToVnc(doc);
+          break;
+        case 'graphicsListen':
+          setGraphicsListen(doc, op.address);
           break;
         case 'lifecycle':
           setLifecycleAction(doc, op.event, op.action);

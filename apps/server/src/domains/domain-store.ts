@@ -7,9 +7,28 @@ type StatsFields = Pick<DomainSummary, (typeof STATS_FIELDS)[number]>;
 export function sameDefinitionAndState(a: DomainSummary, b: DomainSummary): boolean {
   for (const key of Object.keys(a) as (keyof DomainSummary)[]) {
     if ((STATS_FIELDS as readonly string[]).includes(key)) continue;
-    if (a[key] !== b[key]) return false;
+    if (key === 'addresses') {
+      if (!sameList(a.addresses, b.addresses)) return false;
+    } else if (a[key] !== b[key]) return false;
   }
   return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function isActive(row: DomainSummary): boolean {
+  return row.state !== 'shutoff' && row.state !== 'nostate' && row.state !== 'crashed';
+}
+
+/**
+ * A re-read row keeps what the store learnt apart from its read: the stats tick's figures, and the guest addresses
+ * the poller found (a read never has them) while the domain is still active. A domain that stopped has none.
+ */
+function carryOver(prev: DomainSummary | undefined, row: DomainSummary): DomainSummary {
+  if (!prev) return row;
+  return { ...row, cpuPercent: prev.cpuPercent, memoryUsedKiB: prev.memoryUsedKiB, addresses: isActive(row) ? prev.addresses : [] };
 }
 
 /** One host's domain list rows by UUID: what `GET .../domains` and the events snapshot serve, with no libvirt call. */
@@ -43,7 +62,7 @@ export class DomainStore {
    */
   put(row: DomainSummary): DomainSummary | null {
     const prev = this.rows.get(row.uuid);
-    const next = prev ? { ...row, cpuPercent: prev.cpuPercent, memoryUsedKiB: prev.memoryUsedKiB } : row;
+    const next = carryOver(prev, row);
     this.rows.set(row.uuid, next);
     return prev && sameDefinitionAndState(prev, next) ? null : next;
   }
@@ -53,8 +72,18 @@ export class DomainStore {
     const prev = this.rows.get(uuid);
     if (!prev) return null;
     const next = { ...prev, ...change };
+    if (!isActive(next) && next.addresses.length > 0) next.addresses = [];
     this.rows.set(uuid, next);
     return sameDefinitionAndState(prev, next) ? null : next;
+  }
+
+  /** The guest addresses the poller found; returns the new row when they changed (a delta to publish). */
+  setAddresses(uuid: string, addresses: readonly string[]): DomainSummary | null {
+    const prev = this.rows.get(uuid);
+    if (!prev || !isActive(prev) || sameList(prev.addresses, addresses)) return null;
+    const next = { ...prev, addresses: [...addresses] };
+    this.rows.set(uuid, next);
+    return next;
   }
 
   delete(uuid: string): DomainSummary | undefined {
@@ -68,8 +97,7 @@ export class DomainStore {
     const before = new Map(this.rows);
     this.rows.clear();
     for (const row of rows) {
-      const prev = before.get(row.uuid);
-      this.rows.set(row.uuid, prev ? { ...row, cpuPercent: prev.cpuPercent, memoryUsedKiB: prev.memoryUsedKiB } : row);
+      this.rows.set(row.uuid, carryOver(before.get(row.uuid), row));
       before.delete(row.uuid);
     }
     return [...before.keys()];

@@ -1,17 +1,18 @@
-import type { DeltaBody, DomainSummary } from '@vireo/api';
+import type { DeltaBody } from '@vireo/api';
 import {
   DomainEventType,
   domainEventDetailName,
   domainEventTypeName,
   isNotFound,
   ListDomainsFlags,
+  uuidFromString,
   uuidToString,
   type DomainEvent,
   type LibvirtConnection,
   type Subscription,
 } from '@vireo/libvirt';
 import type { FastifyBaseLogger } from 'fastify';
-import { mapLimited, readSummary, readSummaryByUuid, type DomainRef } from './domain-reader.js';
+import { mapLimited, readGuestAddresses, readTracked, readTrackedByUuid, type DomainRef, type TrackedRead } from './domain-reader.js';
 import { DomainStore } from './domain-store.js';
 import { stateAfterLifecycle } from './state-names.js';
 
@@ -21,7 +22,13 @@ export interface DomainTrackerDeps {
   log: FastifyBaseLogger;
   /** Called when a domain is gone for good, so its metrics can go too. */
   onRemoved?: (uuid: string) => void;
+  /** How often the guest addresses of running domains with NICs are asked for (default 30 s). */
+  addressIntervalMs?: number;
 }
+
+const ADDRESS_INTERVAL_MS = 30_000;
+// Address reads share the host's connection with every request: two at a time, whatever the number of domains.
+const ADDRESS_CONCURRENCY = 2;
 
 /** Domain events after which the list row may differ; the rest (rtc, watchdog, jobs, ...) change nothing in it. */
 const ROW_EVENTS: ReadonlySet<DomainEvent['name']> = new Set([
@@ -68,6 +75,12 @@ export class DomainTracker {
   private readonly versions = new Map<string, number>();
   private readonly refreshing = new Map<string, { again: boolean; cause: string | undefined }>();
   private readonly idle = new Set<() => void>();
+  /** Domains whose definition has NICs: the only ones with guest addresses to ask for. */
+  private readonly withNics = new Set<string>();
+  /** Address reads waiting (a set: a domain queued twice is read once) and how many are running. */
+  private readonly addressQueue = new Set<string>();
+  private addressReads = 0;
+  private addressTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DomainTrackerDeps) {}
 
@@ -86,15 +99,77 @@ export class DomainTracker {
         }
       });
       const { domains } = await conn.connectListAllDomains({ need_results: 1, flags: 0 });
-      const rows = await mapLimited(domains, READ_CONCURRENCY, (dom) => readSummary(conn, dom).catch((err: unknown) => this.skipVanished(err)));
+      const reads = await mapLimited(domains, READ_CONCURRENCY, (dom) => readTracked(conn, dom).catch((err: unknown) => this.skipVanished(err)));
       if (conn !== this.conn) return;
-      const gone = this.store.replaceAll(rows.filter((r): r is DomainSummary => r !== null));
+      const found = reads.filter((r): r is TrackedRead => r !== null);
+      this.withNics.clear();
+      for (const r of found) this.noteNics(r);
+      const gone = this.store.replaceAll(found.map((r) => r.row));
       for (const uuid of gone) this.forget(uuid);
     } finally {
       this.rebuilding = false;
     }
     for (const [uuid, cause] of this.pendingDuringRebuild) void this.scheduleRefresh(uuid, cause);
     this.pendingDuringRebuild.clear();
+    this.startAddressPolling();
+  }
+
+  private noteNics(read: TrackedRead): void {
+    if (read.nics > 0) this.withNics.add(read.row.uuid);
+    else this.withNics.delete(read.row.uuid);
+  }
+
+  /**
+   * Guest addresses are read off the request path: every running domain with NICs once per interval (and once
+   * when it starts), queued and coalesced, two reads at a time. A change goes out as a `domain.updated` delta.
+   */
+  private startAddressPolling(): void {
+    if (this.addressTimer) return;
+    this.addressTimer = setInterval(() => this.queueAllAddresses(), this.deps.addressIntervalMs ?? ADDRESS_INTERVAL_MS);
+    this.addressTimer.unref();
+    this.queueAllAddresses();
+  }
+
+  private queueAllAddresses(): void {
+    for (const uuid of this.withNics) {
+      const row = this.store.get(uuid);
+      if (row && row.id !== null) this.queueAddresses(uuid);
+    }
+  }
+
+  private queueAddresses(uuid: string): void {
+    if (!this.withNics.has(uuid)) return;
+    this.addressQueue.add(uuid);
+    this.pumpAddresses();
+  }
+
+  private pumpAddresses(): void {
+    while (this.addressReads < ADDRESS_CONCURRENCY && this.addressQueue.size > 0) {
+      const uuid = this.addressQueue.values().next().value as string;
+      this.addressQueue.delete(uuid);
+      this.addressReads++;
+      void this.readAddresses(uuid).finally(() => {
+        this.addressReads--;
+        this.pumpAddresses();
+      });
+    }
+  }
+
+  private async readAddresses(uuid: string): Promise<void> {
+    const conn = this.conn;
+    const row = this.store.get(uuid);
+    if (!conn || this.rebuilding || !row || row.id === null) return;
+    let addresses: string[];
+    try {
+      addresses = await readGuestAddresses(conn, { name: row.name, uuid: uuidFromString(uuid), id: row.id });
+    } catch (err) {
+      // Stopped meanwhile, or a network without leases: the row keeps what it had; the next round tries again.
+      if (conn === this.conn) this.deps.log.debug({ err, host: this.deps.hostId, uuid }, 'could not read guest addresses');
+      return;
+    }
+    if (conn !== this.conn) return;
+    const changed = this.store.setAddresses(uuid, addresses);
+    if (changed) this.deps.publish({ type: 'domain.updated', host: this.deps.hostId, domain: changed, cause: 'addresses' });
   }
 
   /** The connection died: its subscription went with it. Rows stay as last known until the rebuild. */
@@ -151,6 +226,7 @@ export class DomainTracker {
       id: after.active ? (dom.id >= 0 ? dom.id : row.id) : null,
     });
     if (changed) this.deps.publish({ type: 'domain.updated', host: this.deps.hostId, domain: changed, cause });
+    if (after.active && row.id === null) this.queueAddresses(uuid);
   }
 
   /**
@@ -191,9 +267,9 @@ export class DomainTracker {
         const conn = this.conn;
         if (!conn || this.rebuilding) break;
         const version = this.versions.get(uuid);
-        let row: DomainSummary | null;
+        let read: TrackedRead | null;
         try {
-          row = await readSummaryByUuid(conn, uuid);
+          read = await readTrackedByUuid(conn, uuid);
         } catch (err) {
           // The connection died (the rebuild will catch up) or libvirt refused a read: the row stays as it was.
           if (conn === this.conn) this.deps.log.warn({ err, host: this.deps.hostId, uuid }, 'could not re-read a domain after an event');
@@ -201,11 +277,15 @@ export class DomainTracker {
         }
         if (conn !== this.conn) break;
         if (this.versions.get(uuid) === version) {
-          if (row === null) {
+          if (read === null) {
             const prev = this.store.get(uuid);
             if (prev) this.remove(uuid, prev.name);
           } else {
-            const changed = this.store.put(row);
+            const wasRunning = this.store.get(uuid)?.id != null;
+            this.noteNics(read);
+            const changed = this.store.put(read.row);
+            // Just started (or first seen running): its addresses may be known already (a kept lease).
+            if (!wasRunning && read.row.id !== null) this.queueAddresses(uuid);
             if (changed) this.deps.publish({ type: 'domain.updated', host: this.deps.hostId, domain: changed, ...(entry.cause !== undefined && { cause: entry.cause }) });
           }
         }
@@ -225,6 +305,8 @@ export class DomainTracker {
 
   private forget(uuid: string): void {
     this.versions.delete(uuid);
+    this.withNics.delete(uuid);
+    this.addressQueue.delete(uuid);
     this.deps.onRemoved?.(uuid);
   }
 
@@ -256,6 +338,9 @@ export class DomainTracker {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.addressTimer);
+    this.addressTimer = undefined;
+    this.addressQueue.clear();
     const sub = this.subscription;
     this.subscription = undefined;
     this.conn = undefined;

@@ -8,6 +8,8 @@ import {
   DomainListSchema,
   DomainParamsSchema,
   DomainPatchRequestSchema,
+  DomainPreviewRequestSchema,
+  DomainPreviewSchema,
   DomainSummarySchema,
   DomainXmlRequestSchema,
   HostParamsSchema,
@@ -17,6 +19,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RouteModule } from '../routes/route-module.js';
+import { previewDomain } from './domain-create.js';
 import { DefinitionConflict } from './revision.js';
 
 const TAGS = ['domains'];
@@ -55,7 +58,7 @@ function sendConflict(err: DefinitionConflict, request: FastifyRequest, reply: F
     });
 }
 
-export const domainRoutes: RouteModule = (app, { domains }) => {
+export const domainRoutes: RouteModule = (app, { domains, runtimes }) => {
   // Only for this module's routes: a revision conflict carries the current definition; every other error goes on
   // to the server's one mapper.
   app.setErrorHandler((err, request, reply) => {
@@ -94,6 +97,24 @@ export const domainRoutes: RouteModule = (app, { domains }) => {
       const outcome = await domains.create(request.params.host, request.body, roleOf(request));
       if (outcome.kind === 'task') return reply.code(202).send({ task: outcome.task });
       return reply.code(201).header('etag', outcome.detail.etag).send(outcome.detail);
+    },
+  );
+
+  app.post(
+    '/api/v1/hosts/:host/domains/preview',
+    {
+      config: ADMIN,
+      schema: {
+        tags: TAGS,
+        summary: 'The domain XML a create with this spec would define (400 with the field when the spec is bad); nothing is defined',
+        params: HostParamsSchema,
+        body: DomainPreviewRequestSchema,
+        response: { 200: DomainPreviewSchema },
+      },
+    },
+    (request) => {
+      runtimes.get(request.params.host); // an unknown host is 404, as for a create
+      return previewDomain(request.body);
     },
   );
 

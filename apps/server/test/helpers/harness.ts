@@ -55,6 +55,8 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     login: { attemptsPerMinute: 1000 },
     pam: { service: 'vireo', adminGroups: ['sudo'], operatorGroups: ['libvirt'] },
     live: { statsIntervalMs: 5000, heartbeatMs: 15_000 },
+    media: { isoDirs: [] },
+    osinfoDir: '/usr/share/osinfo',
     logLevel: 'info',
     ...overrides,
   };

@@ -64,6 +64,8 @@ export interface DiskSpec {
    * size is required. Not written into the domain XML.
    */
   create?: boolean;
+  /** With create: the new volume is a copy of this one (a cloud image), grown to size when that is larger. */
+  cloneFrom?: { pool: string; volume: string };
   size?: SizeInput;
   /** Default qcow2, raw for block devices. */
   format?: DiskFormat;
@@ -233,13 +235,30 @@ export function wizardDefaults(family: OsFamily = 'linux'): Omit<DomainSpec, 'na
   };
 }
 
+/** A disk volume the caller must create before defining (create: true with a pool volume). */
+export interface NewDiskVolume {
+  pool: string;
+  name: string;
+  capacity: SizeInput;
+  format: DiskFormat;
+  /** Copy this volume's contents into the new one (storageVolCreateXMLFrom). */
+  cloneFrom?: { pool: string; volume: string };
+}
+
 /** Disks the caller must create before defining (create: true with a pool volume), as volume specs' inputs. */
-export function diskVolumes(spec: DomainSpec): { pool: string; name: string; capacity: SizeInput; format: DiskFormat }[] {
-  const out: { pool: string; name: string; capacity: SizeInput; format: DiskFormat }[] = [];
+export function diskVolumes(spec: DomainSpec): NewDiskVolume[] {
+  const out: NewDiskVolume[] = [];
   (spec.disks ?? []).forEach((d, i) => {
+    if (d.cloneFrom !== undefined && !(d.create && d.source.type === 'volume')) {
+      throw new SpecError(`disks[${i}].cloneFrom`, 'needs create with a pool volume source');
+    }
     if (!d.create || d.source.type !== 'volume') return;
     if (d.size === undefined) throw new SpecError(`disks[${i}].size`, 'is required for a new disk');
-    out.push({ pool: d.source.pool, name: d.source.volume, capacity: d.size, format: d.format ?? 'qcow2' });
+    const v: NewDiskVolume = { pool: d.source.pool, name: d.source.volume, capacity: d.size, format: d.format ?? 'qcow2' };
+    if (d.cloneFrom) {
+      v.cloneFrom = { pool: objectName(d.cloneFrom.pool, `disks[${i}].cloneFrom.pool`), volume: objectName(d.cloneFrom.volume, `disks[${i}].cloneFrom.volume`) };
+    }
+    out.push(v);
   });
   return out;
 }

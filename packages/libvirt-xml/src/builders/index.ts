@@ -39,6 +39,7 @@ export {
   type InterfaceSpec,
   type LifecycleAction,
   type MediaSource,
+  type NewDiskVolume,
   type NicModel,
   type OsFamily,
   type TopologySpec,

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { EventMessage } from '@vireo/api';
 import WebSocket from 'ws';
+import type { Config } from '../../../src/config/config.js';
 import type { LiveOptions } from '../../../src/hosts/live-services.js';
 import { ADMIN_PASSWORD, addUser, login, startHarness, type Harness, type SignedIn } from '../../helpers/harness.js';
 import { LIBVIRT_URI, waitFor } from '../../../../../packages/libvirt/test/support/libvirt.js';
@@ -23,8 +24,8 @@ export const FAST_LIVE: Partial<LiveOptions> = {
   connectTimeoutMs: 3000,
 };
 
-export async function startLive(live: Partial<LiveOptions> = {}): Promise<LiveHarness> {
-  const h = await startHarness({ config: { libvirtUri: LIBVIRT_URI }, deps: { live: { ...FAST_LIVE, ...live } } });
+export async function startLive(live: Partial<LiveOptions> = {}, config: Partial<Config> = {}): Promise<LiveHarness> {
+  const h = await startHarness({ config: { libvirtUri: LIBVIRT_URI, ...config }, deps: { live: { ...FAST_LIVE, ...live } } });
   const admin = await login(h.app, 'admin', ADMIN_PASSWORD);
   const operator = await login(h.app, 'otto', await addUser(h, 'otto', 'operator'));
   const viewer = await login(h.app, 'vic', await addUser(h, 'vic', 'viewer'));

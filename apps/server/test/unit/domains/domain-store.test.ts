@@ -18,6 +18,7 @@ const row = (uuid: string, name: string, extra: Partial<DomainSummary> = {}): Do
   graphics: null,
   cpuPercent: null,
   memoryUsedKiB: null,
+  addresses: [],
   ...extra,
 });
 
