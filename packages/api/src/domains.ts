@@ -32,6 +32,9 @@ export const DomainSummarySchema = z.object({
   graphics: z.string().nullable().describe('type of the first graphics device (vnc, spice, ...), null without one'),
   cpuPercent: z.number().nullable().describe('guest CPU use over the last stats tick, 100 = all its vCPUs busy'),
   memoryUsedKiB: z.number().nullable().describe('guest-reported use when the balloon driver reports it, else QEMU RSS'),
+  addresses: z
+    .array(z.string())
+    .describe('guest IP addresses when known (leases of libvirt networks, else the ARP table); empty when unknown or shut off'),
 });
 export type DomainSummary = z.infer<typeof DomainSummarySchema>;
 
@@ -111,6 +114,10 @@ export const DomainSpecSchema = z.object({
         readonly: z.boolean().optional(),
         serial: z.string().max(64).optional(),
         bootOrder: BootOrderSchema.optional(),
+        cloneFrom: z
+          .object({ pool: NameSchema, volume: NameSchema })
+          .optional()
+          .describe('with create: make the new volume a copy of this one (a cloud image), grown to size when larger'),
       }),
     )
     .max(64)
@@ -168,10 +175,28 @@ export const DomainSpecSchema = z.object({
 });
 export type DomainSpecInput = z.infer<typeof DomainSpecSchema>;
 
+/** A NoCloud seed the server builds (xorriso) into a volume of the VM and attaches as a CD-ROM. */
+export const CloudInitSchema = z.object({
+  pool: NameSchema.optional().describe('pool of the seed volume; default: the first new disk\'s pool'),
+  userData: z.string().min(1).max(256 * 1024).describe('user-data: YAML starting with #cloud-config'),
+  hostname: z.string().max(253).optional().describe('local-hostname of meta-data; default: the domain name'),
+  networkConfig: z.string().max(64 * 1024).optional().describe('network-config (version 2 YAML)'),
+});
+export type CloudInit = z.infer<typeof CloudInitSchema>;
+
 export const DomainCreateRequestSchema = z.object({
   spec: DomainSpecSchema,
   start: z.boolean().default(false).describe('start the domain once defined'),
+  cloudInit: CloudInitSchema.optional().describe('build a cloud-init seed for the VM (removed again if the create fails)'),
 });
+
+/** The body of a preview: the spec (and cloud-init, whose seed CD-ROM then shows in the XML), as for a create. */
+export const DomainPreviewRequestSchema = DomainCreateRequestSchema.pick({ spec: true, cloudInit: true });
+export type DomainPreviewRequest = z.input<typeof DomainPreviewRequestSchema>;
+
+/** What the wizard shows before creating: the domain XML the spec builds, not defined. */
+export const DomainPreviewSchema = z.object({ xml: z.string() });
+export type DomainPreview = z.infer<typeof DomainPreviewSchema>;
 export type DomainCreateRequest = z.input<typeof DomainCreateRequestSchema>;
 
 // ------------------------------------------------------------------ edits
@@ -224,6 +249,14 @@ export const DomainEditSchema = z.discriminatedUnion('op', [
     kind: z.enum(['bios', 'uefi']),
     secureBoot: z.boolean().optional(),
     autoselect: z.boolean().optional(),
+  }),
+  z.object({
+    op: z.literal('graphicsType'),
+    type: z.literal('vnc').describe('switch a SPICE display to VNC (SPICE channels, USB redirection and QXL go)'),
+  }),
+  z.object({
+    op: z.literal('graphicsListen'),
+    address: z.string().min(1).max(255).describe('the address the first VNC/SPICE display listens on, e.g. 0.0.0.0'),
   }),
   z.object({
     op: z.literal('lifecycle'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainSummarySchema } from './domains.js';
 import { HostHealthSchema, HostIdSchema, HostListItemSchema, NodeCpuStatsSchema, NodeMemoryStatsSchema } from './hosts.js';
+import { HostIoRatesSchema } from './metrics.js';
 import { TaskSchema } from './tasks.js';
 
 /**
@@ -107,7 +108,9 @@ export const StatsMessageSchema = z.object({
   host: HostIdSchema,
   at: z.number().describe('ms since the epoch'),
   intervalMs: z.number().int(),
-  node: z.object({ cpu: NodeCpuStatsSchema.nullable(), memory: NodeMemoryStatsSchema }).nullable(),
+  node: z
+    .object({ cpu: NodeCpuStatsSchema.nullable(), memory: NodeMemoryStatsSchema, io: HostIoRatesSchema.optional().describe("the host's own network and disk rates") })
+    .nullable(),
   domains: z.array(DomainStatsSampleSchema),
 });
 

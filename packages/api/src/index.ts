@@ -12,3 +12,7 @@ export * from './domains.js';
 export * from './tasks.js';
 export * from './events.js';
 export * from './metrics.js';
+export * from './storage.js';
+export * from './networks.js';
+export * from './osinfo.js';
+export * from './consoles.js';

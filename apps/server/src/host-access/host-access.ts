@@ -1,3 +1,9 @@
+import type { Duplex } from 'node:stream';
+import type { ListedFile, NetInterface, SeedFile } from '@vireo/host';
+import type { HostIoCounters } from '../metrics/host-io.js';
+
+export type { ListedFile, NetInterface, SeedFile };
+
 /**
  * What Vireo needs from a host that libvirt cannot tell: uptime, load, the hostname when libvirt's is unusable, and
  * (later) files such as ISOs and seeds, sysfs and netlink. One implementation per way of reaching a host: local now
@@ -14,4 +20,23 @@ export interface HostAccess {
   uptimeSeconds(): Promise<number>;
   /** 1, 5 and 15 minute load averages. */
   loadAverage(): Promise<[number, number, number]>;
+  /** Cumulative network (physical interfaces) and disk (whole disks) byte counters, for the host's I/O rates. */
+  ioCounters(): Promise<HostIoCounters>;
+  /** The host's network interfaces (sysfs), loopback left out. */
+  netInterfaces(): Promise<NetInterface[]>;
+  /**
+   * Regular files directly in `dir` ending in one of `extensions` (`.iso`); symlinks out of `dir` are left out.
+   * Callers pass only directories the operator configured, never paths from a request.
+   */
+  listFiles(dir: string, extensions: readonly string[]): Promise<ListedFile[]>;
+  /** A cloud-init NoCloud seed image (ISO 9660 labelled `cidata`) holding `files`, built on the host with xorriso. */
+  buildSeedIso(files: readonly SeedFile[]): Promise<Buffer>;
+  /**
+   * A byte stream to a service on the host: a domain's VNC or SPICE display, by TCP or UNIX socket. Over SSH this
+   * becomes a forwarded channel, so consoles of remote hosts need no port reachable from the browser.
+   */
+  connect(endpoint: HostEndpoint): Promise<Duplex>;
 }
+
+/** Where a display listens, as the host itself reaches it. */
+export type HostEndpoint = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string };

@@ -1,6 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
-import type { HostAccess } from './host-access.js';
+import type { Duplex } from 'node:stream';
+import { buildSeedIso, listFiles, readNetInterfaces } from '@vireo/host';
+import { hostIoCounters, type HostIoCounters } from '../metrics/host-io.js';
+import type { HostAccess, HostEndpoint, ListedFile, NetInterface, SeedFile } from './host-access.js';
 
 /**
  * The machine the server runs on. /proc is read first because it is what an SSH implementation will read too (the
@@ -9,7 +13,10 @@ import type { HostAccess } from './host-access.js';
 export class LocalHostAccess implements HostAccess {
   readonly description = 'local';
 
-  constructor(private readonly procRoot = '/proc') {}
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly sysRoot = '/sys',
+  ) {}
 
   hostname(): Promise<string> {
     return Promise.resolve(os.hostname());
@@ -36,5 +43,44 @@ export class LocalHostAccess implements HostAccess {
     }
     const [a = 0, b = 0, c = 0] = os.loadavg();
     return [a, b, c];
+  }
+
+  netInterfaces(): Promise<NetInterface[]> {
+    return readNetInterfaces(this.sysRoot);
+  }
+
+  listFiles(dir: string, extensions: readonly string[]): Promise<ListedFile[]> {
+    return listFiles(dir, extensions);
+  }
+
+  buildSeedIso(files: readonly SeedFile[]): Promise<Buffer> {
+    return buildSeedIso(files);
+  }
+
+  async ioCounters(): Promise<HostIoCounters> {
+    const text = (file: string) => readFile(file, 'utf8').catch(() => null);
+    const names = (dir: string) => readdir(dir).catch(() => null);
+    const [netDev, diskStats, virtualNet, blockDevices, virtualBlock] = await Promise.all([
+      text(`${this.procRoot}/net/dev`),
+      text(`${this.procRoot}/diskstats`),
+      names(`${this.sysRoot}/devices/virtual/net`),
+      names(`${this.sysRoot}/block`),
+      names(`${this.sysRoot}/devices/virtual/block`),
+    ]);
+    return hostIoCounters({ netDev, diskStats, virtualNet, blockDevices, virtualBlock });
+  }
+
+  /** Resolves once connected, so a refused or missing endpoint is an error here rather than a closed stream later. */
+  connect(endpoint: HostEndpoint): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const socket = endpoint.kind === 'tcp' ? net.connect({ host: endpoint.host, port: endpoint.port }) : net.connect({ path: endpoint.path });
+      socket.setNoDelay(true);
+      const fail = (err: Error) => reject(err);
+      socket.once('error', fail);
+      socket.once('connect', () => {
+        socket.off('error', fail);
+        resolve(socket);
+      });
+    });
   }
 }

@@ -1,7 +1,22 @@
-import { DOMAIN_SERIES, HOST_SERIES, type DomainSeriesName, type DomainStatsSample, type HostSeriesName, type Metrics, type NodeCpuStats, type NodeMemoryStats } from '@vireo/api';
+import {
+  DOMAIN_SERIES,
+  HOST_SERIES,
+  type DomainSeriesName,
+  type DomainStatsSample,
+  type DomainsMetrics,
+  type HostIoRates,
+  type HostSeriesName,
+  type Metrics,
+  type NodeCpuStats,
+  type NodeMemoryStats,
+} from '@vireo/api';
 import { SeriesRing } from './series-ring.js';
 
 export const HISTORY_MS = 60 * 60_000;
+
+/** Sparkline precision, to keep the bulk body small: percentages to a tenth, byte and KiB figures to a unit. */
+const roundPercent = (v: number): number => Math.round(v * 10) / 10;
+const roundUnit = (v: number): number => Math.round(v);
 
 /** One host's history: its own series and one ring per domain that has run within the hour. */
 export class HostMetrics {
@@ -14,14 +29,16 @@ export class HostMetrics {
     readonly intervalMs: number,
   ) {
     this.capacity = Math.max(2, Math.ceil(HISTORY_MS / intervalMs));
+    // Memory in bytes needs Float64 (exact beyond 16 MiB); rates and percentages are fine in Float32 (7 digits).
     this.host = new SeriesRing(this.capacity, HOST_SERIES, ['memoryUsedBytes', 'memoryTotalBytes']);
   }
 
-  recordHost(at: number, cpu: NodeCpuStats | null, memory: NodeMemoryStats | null): void {
+  recordHost(at: number, cpu: NodeCpuStats | null, memory: NodeMemoryStats | null, io: HostIoRates | null = null): void {
     this.host.push(at, {
       cpuPercent: cpu?.percent ?? null,
       memoryUsedBytes: memory?.usedBytes ?? null,
       memoryTotalBytes: memory?.totalBytes ?? null,
+      ...io,
     });
   }
 
@@ -54,6 +71,32 @@ export class HostMetrics {
     const ring = this.domains.get(uuid);
     const read = ring ? ring.read(since) : { timestamps: [], series: Object.fromEntries(DOMAIN_SERIES.map((n) => [n, []])) };
     return { host: this.hostId, uuid, intervalMs: this.intervalMs, ...read };
+  }
+
+  /**
+   * The newest `points` ticks of every domain with a sample among them, aligned on the host's tick timestamps (the
+   * host ring gets one sample per tick, domains one per tick they ran), values rounded (see roundPercent).
+   */
+  domainsMetrics(names: readonly DomainSeriesName[], points: number): DomainsMetrics {
+    const timestamps = this.host.lastTimestamps(points);
+    const domains: DomainsMetrics['domains'] = {};
+    const round = (v: number, name: DomainSeriesName) => (name === 'cpuPercent' ? roundPercent(v) : roundUnit(v));
+    if (timestamps.length > 0) {
+      const oldest = timestamps[0]!;
+      for (const [uuid, ring] of this.domains) {
+        if (ring.lastAt === undefined || ring.lastAt < oldest) continue;
+        const values = ring.readAt(timestamps, names, round);
+        if (values) domains[uuid] = values;
+      }
+    }
+    return { host: this.hostId, intervalMs: this.intervalMs, timestamps, domains };
+  }
+
+  /** Bytes held by all rings (typed arrays only), for the memory budget. */
+  get byteLength(): number {
+    let total = this.host.byteLength;
+    for (const ring of this.domains.values()) total += ring.byteLength;
+    return total;
   }
 
   get domainCount(): number {

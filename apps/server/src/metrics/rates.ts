@@ -1,5 +1,6 @@
-import type { DomainStatsSample, NodeCpuStats, NodeMemoryStats } from '@vireo/api';
+import type { DomainStatsSample, HostIoRates, NodeCpuStats, NodeMemoryStats } from '@vireo/api';
 import type { TypedParamValue } from '@vireo/libvirt';
+import type { HostIoCounters } from './host-io.js';
 
 /** One domain's cumulative counters at one instant, from a get-all-domain-stats record. */
 export interface DomainCounters {
@@ -121,4 +122,14 @@ export function nodeMemoryStats(fields: Readonly<Record<string, bigint>>): NodeM
   const buffersBytes = kib('buffers');
   const cachedBytes = kib('cached');
   return { totalBytes, freeBytes, buffersBytes, cachedBytes, usedBytes: Math.max(0, totalBytes - freeBytes - buffersBytes - cachedBytes) };
+}
+
+/** The host's network and disk rates between two samples of its cumulative counters (see host-io.ts). */
+export function hostIoRates(prev: HostIoCounters | undefined, curr: HostIoCounters, elapsedMs: number): HostIoRates {
+  return {
+    netRxBytesPerSec: counterRate(prev?.netRxBytes, curr.netRxBytes, elapsedMs),
+    netTxBytesPerSec: counterRate(prev?.netTxBytes, curr.netTxBytes, elapsedMs),
+    diskReadBytesPerSec: counterRate(prev?.diskReadBytes, curr.diskReadBytes, elapsedMs),
+    diskWriteBytesPerSec: counterRate(prev?.diskWriteBytes, curr.diskWriteBytes, elapsedMs),
+  };
 }

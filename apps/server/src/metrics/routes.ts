@@ -1,9 +1,19 @@
-import { DomainParamsSchema, HostParamsSchema, MetricsQuerySchema, MetricsSchema } from '@vireo/api';
+import {
+  DOMAIN_SERIES,
+  DomainParamsSchema,
+  DomainsMetricsQuerySchema,
+  DomainsMetricsSchema,
+  HostParamsSchema,
+  MetricsQuerySchema,
+  MetricsSchema,
+  type DomainSeriesName,
+} from '@vireo/api';
 import { normaliseUuid } from '../domains/domain-context.js';
 import type { RouteModule } from '../routes/route-module.js';
 
 const VIEWER = { auth: { role: 'viewer' as const } };
 const TAGS = ['metrics'];
+const SPARKLINE_SERIES: readonly DomainSeriesName[] = ['cpuPercent', 'memoryUsedKiB'];
 
 export const metricsRoutes: RouteModule = (app, { runtimes }) => {
   app.get(
@@ -12,7 +22,7 @@ export const metricsRoutes: RouteModule = (app, { runtimes }) => {
       config: VIEWER,
       schema: {
         tags: TAGS,
-        summary: 'The last hour of host CPU and memory, one sample per stats tick',
+        summary: 'The last hour of host CPU, memory, network and disk rates, one sample per stats tick',
         params: HostParamsSchema,
         querystring: MetricsQuerySchema,
         response: { 200: MetricsSchema },
@@ -34,5 +44,25 @@ export const metricsRoutes: RouteModule = (app, { runtimes }) => {
       },
     },
     (request) => runtimes.get(request.params.host).metrics.domainMetrics(normaliseUuid(request.params.uuid), request.query.since),
+  );
+
+  app.get(
+    '/api/v1/hosts/:host/metrics/domains',
+    {
+      config: VIEWER,
+      schema: {
+        tags: TAGS,
+        summary: 'The newest ticks of every domain that ran within them, one shared timestamps array (the list\'s sparklines)',
+        params: HostParamsSchema,
+        querystring: DomainsMetricsQuerySchema,
+        response: { 200: DomainsMetricsSchema },
+      },
+    },
+    (request) => {
+      const names = request.query.series
+        ? [...new Set(request.query.series.split(','))].filter((n): n is DomainSeriesName => (DOMAIN_SERIES as readonly string[]).includes(n))
+        : SPARKLINE_SERIES;
+      return runtimes.get(request.params.host).metrics.domainsMetrics(names, request.query.points);
+    },
   );
 };

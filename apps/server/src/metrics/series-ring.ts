@@ -60,6 +60,49 @@ export class SeriesRing<N extends string> {
     return { timestamps, series };
   }
 
+  /** The newest `n` timestamps, oldest first. */
+  lastTimestamps(n: number): number[] {
+    const take = Math.min(n, this.count);
+    const out = new Array<number>(take);
+    for (let i = 0; i < take; i++) out[i] = this.times[(this.next - take + i + this.capacity * 2) % this.capacity]!;
+    return out;
+  }
+
+  /**
+   * The values of `names` at each of `timestamps` (ascending), null where this ring has no sample at that time,
+   * rounded with `round`; undefined when none of them has a sample. Walks both newest first, so it costs the
+   * length of the window, not of the ring.
+   */
+  readAt(
+    timestamps: readonly number[],
+    names: readonly N[],
+    round: (v: number, name: N) => number = (v) => v,
+  ): Record<N, (number | null)[]> | undefined {
+    const out = Object.fromEntries(names.map((n) => [n, new Array<number | null>(timestamps.length).fill(null)])) as Record<N, (number | null)[]>;
+    let found = false;
+    let k = 0; // samples of this ring walked, newest first
+    for (let i = timestamps.length - 1; i >= 0 && k < this.count; i--) {
+      const want = timestamps[i]!;
+      let slot = (this.next - 1 - k + this.capacity) % this.capacity;
+      // Skip this ring's samples newer than the wanted time.
+      while (k < this.count && this.times[slot]! > want) {
+        k++;
+        slot = (this.next - 1 - k + this.capacity) % this.capacity;
+      }
+      if (k >= this.count) break;
+      if (this.times[slot] !== want) continue;
+      for (const name of names) {
+        const v = this.columns[name][slot]!;
+        if (!Number.isNaN(v)) {
+          out[name][i] = round(v, name);
+          found = true;
+        }
+      }
+      k++;
+    }
+    return found ? out : undefined;
+  }
+
   /** Bytes held by the typed arrays, for the memory budget. */
   get byteLength(): number {
     return this.times.byteLength + this.names.reduce((sum, n) => sum + this.columns[n].byteLength, 0);

@@ -1,12 +1,15 @@
-import type { DomainStatsSample, NodeCpuStats, NodeMemoryStats } from '@vireo/api';
+import type { DomainStatsSample, HostIoRates, NodeCpuStats, NodeMemoryStats } from '@vireo/api';
 import { DomainStatsTypes, GetAllDomainStatsFlags, typedParamsToRecord, uuidToString, type LibvirtConnection } from '@vireo/libvirt';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DomainTracker } from '../domains/domain-tracker.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { ManagedHost } from '../hosts/managed-host.js';
 import { NodeCounters } from '../hosts/node-counters.js';
+import type { HostIoCounters } from './host-io.js';
 import type { HostMetrics } from './metrics-store.js';
-import { domainCounters, domainSample, nodeCpuStats, nodeMemoryStats, type DomainCounters, type NodeCpuCounters } from './rates.js';
+import { domainCounters, domainSample, hostIoRates, nodeCpuStats, nodeMemoryStats, type DomainCounters, type NodeCpuCounters } from './rates.js';
+
+const NO_IO: HostIoCounters = { netRxBytes: null, netTxBytes: null, diskReadBytes: null, diskWriteBytes: null };
 
 const DOMAIN_STATS = DomainStatsTypes.CPU_TOTAL | DomainStatsTypes.BALLOON | DomainStatsTypes.INTERFACE | DomainStatsTypes.BLOCK;
 
@@ -15,6 +18,7 @@ export interface NodeSnapshot {
   at: number;
   cpu: NodeCpuStats | null;
   memory: NodeMemoryStats;
+  io: HostIoRates;
 }
 
 export interface StatsTickerDeps {
@@ -40,6 +44,7 @@ export class StatsTicker {
   private readonly counters = new NodeCounters();
   private prevDomains = new Map<string, DomainCounters>();
   private prevNode: { conn: LibvirtConnection; cpu: NodeCpuCounters } | undefined;
+  private prevIo: { at: number; counters: HostIoCounters } | undefined;
   private lastNode: NodeSnapshot | undefined;
   private tickDone = new Set<() => void>();
 
@@ -85,9 +90,14 @@ export class StatsTicker {
   }
 
   private async sample(conn: LibvirtConnection): Promise<void> {
-    const [stats, node] = await Promise.all([
+    const [stats, node, ioCounters] = await Promise.all([
       conn.connectGetAllDomainStats({ doms: [], stats: DOMAIN_STATS, flags: GetAllDomainStatsFlags.ACTIVE }),
       this.counters.read(conn),
+      // The host's own I/O is a nice-to-have: a host that cannot tell still gets its CPU and memory.
+      this.deps.host.access.ioCounters().catch((err: unknown) => {
+        this.deps.log.debug({ err, host: this.deps.host.id }, 'host I/O counters unreadable');
+        return null;
+      }),
     ]);
     const at = Date.now();
     const { tracker, metrics, hub, host } = this.deps;
@@ -108,12 +118,14 @@ export class StatsTicker {
     const cpu = nodeCpuStats(prevCpu, node.cpu);
     this.prevNode = { conn, cpu: node.cpu };
     const memory = nodeMemoryStats(node.memory);
-    this.lastNode = { at, cpu, memory };
+    const io = hostIoRates(this.prevIo?.counters, ioCounters ?? NO_IO, this.prevIo ? at - this.prevIo.at : 0);
+    this.prevIo = ioCounters ? { at, counters: ioCounters } : undefined;
+    this.lastNode = { at, cpu, memory, io };
 
     tracker.store.applyStats(new Map(samples.map((s) => [s.uuid, s])));
-    metrics.recordHost(at, cpu, memory);
+    metrics.recordHost(at, cpu, memory, io);
     metrics.recordDomains(at, samples);
-    hub.broadcast({ type: 'stats', host: host.id, at, intervalMs: this.deps.intervalMs, node: { cpu, memory }, domains: samples });
+    hub.broadcast({ type: 'stats', host: host.id, at, intervalMs: this.deps.intervalMs, node: { cpu, memory, io }, domains: samples });
 
     await tracker.reconcile(conn).catch((err: unknown) => {
       this.deps.log.warn({ err, host: host.id }, 'domain list reconciliation failed');

@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../audit/routes.js';
+import { consoleRoutes } from '../consoles/routes.js';
 import { domainRoutes } from '../domains/routes.js';
 import { eventRoutes } from '../events/routes.js';
 import { hostRoutes } from '../hosts/routes.js';
 import { metricsRoutes } from '../metrics/routes.js';
+import { networkRoutes } from '../networks/routes.js';
+import { osinfoRoutes } from '../osinfo/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { sessionRoutes } from '../security/session-routes.js';
 import { tokenRoutes } from '../security/token-routes.js';
 import type { Services } from '../services.js';
+import { storageRoutes } from '../storage/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { healthRoutes } from './health.js';
 import type { RouteModule } from './route-module.js';
@@ -25,9 +29,13 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   hostRoutes,
   domainRoutes,
+  storageRoutes,
+  networkRoutes,
+  osinfoRoutes,
   metricsRoutes,
   taskRoutes,
   eventRoutes,
+  consoleRoutes,
 ];
 
 /**

@@ -48,3 +48,4 @@ export {
   type NetworkUpdateItem,
 } from './network.js';
 export { setPoolName, setVolumeCapacity, setVolumeName } from './storage.js';
+export { setGraphicsListen, switchGraphicsToVnc } from './graphics.js';

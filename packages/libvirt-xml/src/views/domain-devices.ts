@@ -1,7 +1,7 @@
 /** The rest of a domain's devices (display, consoles, TPM, RNG, ...) and the walk over `<devices>`. */
-import type { Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { attr, child, children, text } from '../dom/nav.js';
-import { readDeviceAddress, uintAttr, yes, type DeviceAddressView } from './common.js';
+import { loadRoot, readDeviceAddress, uintAttr, yes, type DeviceAddressView } from './common.js';
 import { readController, readDisk, type ControllerView, type DiskView } from './domain-disks.js';
 import { readHostdev, readInterface, type HostdevView, type InterfaceView } from './domain-net.js';
 import { parseSigned } from './units.js';
@@ -380,4 +380,13 @@ export function readDevices(devices: Element | undefined): DevicesView {
     }
   }
   return view;
+}
+
+/**
+ * The display passwords of a definition read with libvirt's SECURE flag, in the order of `DomainView.devices.graphics`
+ * (undefined where none is set). Kept apart from the view, which never carries secrets.
+ */
+export function graphicsPasswords(input: Document | string): (string | undefined)[] {
+  const devices = child(loadRoot(input, 'domain', 'domain'), 'devices');
+  return devices ? children(devices, 'graphics').map((g) => attr(g, 'passwd')) : [];
 }

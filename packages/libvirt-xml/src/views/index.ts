@@ -40,6 +40,7 @@ export {
   type UsbSourceView,
 } from './domain-net.js';
 export {
+  graphicsPasswords,
   type CharDeviceView,
   type DevicesView,
   type FilesystemView,

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { buildDomain, buildStoragePoolXml, buildStorageVolumeXml, dom, mib, serializeXml } from '@vireo/libvirt-xml';
+import { buildDomain, buildStoragePoolXml, buildStorageVolumeXml, dom, mib, serializeXml, type DomainSpec } from '@vireo/libvirt-xml';
 import { LibvirtConnection, type OpenOptions } from '../../src/index.js';
 
 const execFileP = promisify(execFile);
@@ -50,7 +50,7 @@ export function domainType(): 'kvm' | 'qemu' {
  * A diskless VM: SeaBIOS prints to the serial console (and reboots every second for lack of a boot device, so its
  * banner keeps coming) and draws its screen on VNC. No NIC. Built by the XML layer, like everything Vireo defines.
  */
-export function tinyDomainXml(name: string, options: { vnc?: boolean } = {}): string {
+export function tinyDomainXml(name: string, options: { vnc?: boolean; graphics?: DomainSpec['graphics'] } = {}): string {
   const doc = buildDomain({
     name,
     type: domainType(),
@@ -58,7 +58,7 @@ export function tinyDomainXml(name: string, options: { vnc?: boolean } = {}): st
     memory: mib(32),
     vcpus: 1,
     onCrash: 'destroy',
-    graphics: options.vnc ? { type: 'vnc' } : { type: 'none' },
+    graphics: options.graphics ?? (options.vnc ? { type: 'vnc' } : { type: 'none' }),
     serialConsole: true,
     guestAgent: false,
     memballoon: false,

@@ -1,6 +1,7 @@
 // The built web app: files as they are, index.html for client-side routes, never for /api; absent build: API only.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, tmpDir, type Harness } from '../../helpers/harness.js';
 
@@ -10,6 +11,10 @@ beforeAll(async () => {
   mkdirSync(path.join(root, 'assets'));
   writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Vireo</title><div id="root"></div>');
   writeFileSync(path.join(root, 'assets', 'index-abc.js'), 'console.log(1)');
+  const app = 'export const big = 1;\n'.repeat(200);
+  writeFileSync(path.join(root, 'assets', 'app-def.js'), app);
+  writeFileSync(path.join(root, 'assets', 'app-def.js.gz'), gzipSync(app));
+  writeFileSync(path.join(root, 'assets', 'app-def.js.br'), brotliCompressSync(app));
   h = await startHarness({ deps: { webRoot: root } });
 });
 afterAll(async () => {
@@ -33,6 +38,23 @@ describe('the web app', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('console.log(1)');
     expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it('sends the build\'s brotli or gzip copy to browsers that accept it, the original to others', async () => {
+    const original = 'export const big = 1;\n'.repeat(200);
+    const br = await h.app.inject({ method: 'GET', url: '/assets/app-def.js', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['vary']).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(original);
+    const gz = await h.app.inject({ method: 'GET', url: '/assets/app-def.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(original);
+    const plain = await h.app.inject({ method: 'GET', url: '/assets/app-def.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(original);
+    // The copies are not files of their own: asked for by name, the page answers.
+    const byName = await h.app.inject({ method: 'GET', url: '/assets/app-def.js.br' });
+    expect(byName.headers['content-type']).toMatch(/text\/html/);
   });
 
   it('never answers /api paths with the page', async () => {

@@ -39,6 +39,14 @@ describe('HostMetrics', () => {
   it('records host series with nulls for what was not known', () => {
     const m = new HostMetrics('local', 5000);
     m.recordHost(1, null, { totalBytes: 10, freeBytes: 1, buffersBytes: 1, cachedBytes: 1, usedBytes: 7 });
-    expect(m.hostMetrics().series).toEqual({ cpuPercent: [null], memoryUsedBytes: [7], memoryTotalBytes: [10] });
+    expect(m.hostMetrics().series).toEqual({
+      cpuPercent: [null],
+      memoryUsedBytes: [7],
+      memoryTotalBytes: [10],
+      netRxBytesPerSec: [null],
+      netTxBytesPerSec: [null],
+      diskReadBytesPerSec: [null],
+      diskWriteBytesPerSec: [null],
+    });
   });
 });

@@ -1,0 +1,84 @@
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from '@fastify/websocket';
+import { ConsoleCloseCode } from '@vireo/api';
+import { ByteQueue } from './byte-queue.js';
+
+/** Above this much queued toward the browser, the console side is paused until the socket catches up. */
+const HIGH_WATER = 512 * 1024;
+const LOW_WATER = 128 * 1024;
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/**
+ * Collects what the browser sends before the console side is ready (a SPICE client speaks first; a terminal may
+ * type early), so nothing is lost while the proxy connects. `take` hands the bytes and the socket's messages over.
+ */
+export class EarlyMessages {
+  readonly queue = new ByteQueue();
+  private readonly onMessage = (data: Buffer | ArrayBuffer | Buffer[]) => this.queue.push(toBuffer(data));
+  private readonly onClose = () => this.queue.fail(new Error('the browser closed the console'));
+
+  constructor(private readonly ws: WebSocket) {
+    ws.on('message', this.onMessage);
+    ws.once('close', this.onClose);
+  }
+
+  /** Stops collecting; returns what was not read yet. */
+  take(): Buffer {
+    this.ws.off('message', this.onMessage);
+    this.ws.off('close', this.onClose);
+    return this.queue.drain();
+  }
+}
+
+/**
+ * Joins a browser WebSocket and a console byte stream until either ends: binary frames one way, writes the other,
+ * with backpressure both ways (a slow browser pauses the display, a slow display pauses the socket). When the
+ * console side ends, the socket closes with ConsoleCloseCode.ended; when the socket closes, the stream is destroyed.
+ */
+export function bridge(ws: WebSocket, peer: Duplex, pending: { toPeer?: Buffer; toBrowser?: Buffer } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (code?: number, reason?: string) => {
+      if (done) return;
+      done = true;
+      peer.destroy();
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
+        if (code === undefined) ws.close();
+        else ws.close(code, reason);
+      }
+      resolve();
+    };
+
+    const sent = () => {
+      if (peer.isPaused() && ws.bufferedAmount < LOW_WATER) peer.resume();
+    };
+    const toBrowser = (chunk: Buffer) => {
+      ws.send(chunk, { binary: true }, sent);
+      if (ws.bufferedAmount > HIGH_WATER) peer.pause();
+    };
+
+    if (pending.toBrowser && pending.toBrowser.length > 0) toBrowser(pending.toBrowser);
+    if (pending.toPeer && pending.toPeer.length > 0) peer.write(pending.toPeer);
+
+    peer.on('data', toBrowser);
+    // The handshake may have paused it; a 'data' listener alone does not restart an explicitly paused stream.
+    peer.resume();
+    peer.once('end', () => finish(ConsoleCloseCode.ended, 'console ended'));
+    peer.once('close', () => finish(ConsoleCloseCode.ended, 'console ended'));
+    peer.once('error', (err: Error) => finish(ConsoleCloseCode.ended, `console ended: ${err.message}`.slice(0, 120)));
+
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (!peer.write(toBuffer(data))) {
+        ws.pause();
+        peer.once('drain', () => ws.resume());
+      }
+    });
+    ws.once('close', () => finish());
+    ws.once('error', () => finish());
+  });
+}
