@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildDomainXml, mib } from '@vireo/libvirt-xml';
+import { buildDomainXml, mib, type DomainSpec } from '@vireo/libvirt-xml';
 import { domainType } from '../../packages/libvirt/test/support/libvirt.js';
 import { LIBVIRT_URI } from './env.js';
 
@@ -33,8 +33,11 @@ export function testVmName(): string {
   return `${TEST_VM_PREFIX}${randomBytes(4).toString('hex')}`;
 }
 
-/** 32 MiB, no disk, no NIC, no graphics: SeaBIOS finds nothing to boot and waits, running. */
-export function testVmXml(name: string): string {
+/**
+ * 32 MiB, no disk, no NIC, no graphics: SeaBIOS finds nothing to boot and waits, running. `extra` changes the spec
+ * (graphics, CD-ROMs, ...) for journeys that need more.
+ */
+export function testVmXml(name: string, extra: Partial<DomainSpec> = {}): string {
   return buildDomainXml({
     name,
     type: domainType(),
@@ -45,6 +48,7 @@ export function testVmXml(name: string): string {
     guestAgent: false,
     memballoon: false,
     rng: false,
+    ...extra,
   });
 }
 
@@ -53,10 +57,19 @@ export function testVmXml(name: string): string {
  * when the worker that made it died before its own clean-up.
  */
 export async function defineTestVm(name: string, stateDir: string): Promise<void> {
+  await defineVm(name, testVmXml(name), stateDir);
+}
+
+/**
+ * Defines a VM from its XML (its name must start with TEST_VM_PREFIX), recorded under `stateDir` for the global
+ * teardown as the test VM is; remove it with `removeTestVm`.
+ */
+export async function defineVm(name: string, xml: string, stateDir: string): Promise<void> {
+  if (!name.startsWith(TEST_VM_PREFIX)) throw new Error(`${name}: test VM names start with ${TEST_VM_PREFIX}, so a crashed run's are removed`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vireo-e2e-xml-'));
   try {
     const file = path.join(dir, `${name}.xml`);
-    await writeFile(file, testVmXml(name));
+    await writeFile(file, xml);
     mkdirSync(path.join(stateDir, 'domains'), { recursive: true });
     writeFileSync(path.join(stateDir, 'domains', name), '');
     await virsh('define', file);

@@ -1,11 +1,19 @@
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider, Modal, createTheme } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import type { i18n } from 'i18next';
 import { I18nextProvider } from 'react-i18next';
+import { colorSchemeManager, DEFAULT_COLOR_SCHEME } from './components/color-scheme.js';
+import { AppNotifications } from './components/notify.js';
 import type { createAppRouter } from './router.js';
 
-export const theme = createTheme({ primaryColor: 'teal' });
+export const theme = createTheme({
+  primaryColor: 'teal',
+  components: {
+    // A modal's scroll lock injects a <style> element, which the CSP (style-src 'self') refuses.
+    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
+  },
+});
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -22,8 +30,15 @@ export function createQueryClient(): QueryClient {
  */
 export function Providers({ queryClient, i18n, children }: { queryClient: QueryClient; i18n: i18n; children: React.ReactNode }) {
   return (
-    <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
+    <MantineProvider
+      theme={theme}
+      withCssVariables={false}
+      withGlobalClasses={false}
+      defaultColorScheme={DEFAULT_COLOR_SCHEME}
+      colorSchemeManager={colorSchemeManager}
+    >
       <I18nextProvider i18n={i18n}>
+        <AppNotifications />
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </I18nextProvider>
     </MantineProvider>

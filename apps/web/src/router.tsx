@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect, type RouterHistory } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect, type RouterHistory } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api/client.js';
 import { fetchSession, sessionKey } from './api/session.js';
 import { AppLayout } from './components/AppLayout.js';
@@ -73,7 +73,32 @@ const vmDetailsRoute = createRoute({
   },
 });
 
-const routeTree = rootRoute.addChildren([loginRoute, changePasswordRoute, appRoute.addChildren([vmsRoute, hostRoute, vmDetailsRoute])]);
+// The wizard (and the YAML library it uses) loads on first use only: it stays out of the VM list's cold bundle.
+const LazyWizard = lazyRouteComponent(() => import('./vms/wizard/WizardPage.js'), 'WizardPage');
+const vmCreateRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vms/new',
+  component: function VmCreate() {
+    return <LazyWizard host="local" />;
+  },
+});
+
+// The console page (noVNC, xterm.js) loads on first use only, like the wizard.
+const LazyConsole = lazyRouteComponent(() => import('./consoles/ConsolePage.js'), 'ConsolePage');
+const vmConsoleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vms/$host/$uuid/console',
+  validateSearch: (search: Record<string, unknown>): { popout?: boolean | undefined } => ({
+    popout: search['popout'] === true || search['popout'] === 'true' ? true : undefined,
+  }),
+  component: function VmConsole() {
+    const { host, uuid } = vmConsoleRoute.useParams();
+    const { popout } = vmConsoleRoute.useSearch();
+    return <LazyConsole key={`${host}/${uuid}`} host={host} uuid={uuid} popout={popout === true} />;
+  },
+});
+
+const routeTree = rootRoute.addChildren([loginRoute, changePasswordRoute, appRoute.addChildren([vmsRoute, hostRoute, vmCreateRoute, vmDetailsRoute, vmConsoleRoute])]);
 
 export function createAppRouter(queryClient: QueryClient, history?: RouterHistory) {
   const router = createRouter({

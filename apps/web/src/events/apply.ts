@@ -1,6 +1,8 @@
 import type { DomainSummary, EventMessage, HostListItem, HostState } from '@vireo/api';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys, type DomainCache, type NodeUsage } from '../api/queries.js';
+import { applyStatsToHistories } from '../charts/live.js';
+import { applyTask, taskKeys } from '../tasks/task-cache.js';
 
 /** Where this client is in the server's event stream: reconnects send `?since=<seq>&epoch=<epoch>`. */
 export interface EventCursor {
@@ -51,6 +53,8 @@ export function applyEvent(client: QueryClient, cursor: EventCursor, msg: EventM
       cursor.epoch = msg.epoch;
       cursor.seq = msg.seq;
       replaceAll(client, msg.hosts, msg.seq);
+      // Task events may have been missed while disconnected: watched tasks re-read GET /api/v1/tasks/:id.
+      void client.invalidateQueries({ queryKey: taskKeys.all });
       return 'ok';
     case 'heartbeat':
       // A heartbeat carries the seq of the last delta sent before it: a higher one means we missed deltas.
@@ -73,6 +77,7 @@ export function applyEvent(client: QueryClient, cursor: EventCursor, msg: EventM
         });
         return changed ? { seq: old.seq, domains } : old;
       });
+      applyStatsToHistories(client, msg);
       return 'ok';
     }
     default:
@@ -102,8 +107,11 @@ export function applyEvent(client: QueryClient, cursor: EventCursor, msg: EventM
         old?.map((h) => (h.id === msg.host ? { ...h, health: msg.health } : h)),
       );
       break;
+    case 'task':
+      applyTask(client, msg.task);
+      break;
     default:
-      // Device, network, pool and task deltas: pages that show them will subscribe; the seq still advances.
+      // Device, network and pool deltas: pages that show them will subscribe; the seq still advances.
       break;
   }
   return 'ok';

@@ -1,3 +1,9 @@
+import * as charts from './sections/charts.js';
+import * as consoles from './sections/consoles.js';
+import * as edit from './sections/edit.js';
+import * as tasks from './sections/tasks.js';
+import * as wizard from './sections/wizard.js';
+
 // English strings. zh.ts must have the same keys (its type says so).
 export const en = {
   app: { name: 'Vireo', skipToContent: 'Skip to content' },
@@ -38,7 +44,7 @@ export const en = {
     noMatch: 'No virtual machine matches.',
     loading: 'Loading…',
     sortBy: 'Sort by {{column}}',
-    columns: { name: 'Name', state: 'State', vcpus: 'vCPUs', memory: 'Memory', cpu: 'CPU', autostart: 'Autostart', actions: 'Actions' },
+    columns: { name: 'Name', state: 'State', vcpus: 'vCPUs', memory: 'Memory', cpu: 'CPU', memoryUse: 'Memory use', ip: 'IP', autostart: 'Autostart', actions: 'Actions' },
     autostartOn: 'Yes',
     autostartOff: 'No',
     actionFailed: '{{action}} {{name}} failed',
@@ -149,6 +155,11 @@ export const en = {
     xmlLabel: 'Domain XML',
     redacted: 'Secrets are hidden from this view.',
   },
+  edit: edit.en,
+  charts: charts.en,
+  wizard: wizard.en,
+  tasks: tasks.en,
+  consoles: consoles.en,
 } as const;
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

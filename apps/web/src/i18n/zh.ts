@@ -1,4 +1,9 @@
 import type { Messages } from './en.js';
+import * as charts from './sections/charts.js';
+import * as consoles from './sections/consoles.js';
+import * as edit from './sections/edit.js';
+import * as tasks from './sections/tasks.js';
+import * as wizard from './sections/wizard.js';
 
 // 简体中文
 export const zh: Messages = {
@@ -40,7 +45,7 @@ export const zh: Messages = {
     noMatch: '没有匹配的虚拟机。',
     loading: '加载中…',
     sortBy: '按{{column}}排序',
-    columns: { name: '名称', state: '状态', vcpus: '虚拟 CPU', memory: '内存', cpu: 'CPU', autostart: '自动启动', actions: '操作' },
+    columns: { name: '名称', state: '状态', vcpus: '虚拟 CPU', memory: '内存', cpu: 'CPU', memoryUse: '内存使用', ip: 'IP 地址', autostart: '自动启动', actions: '操作' },
     autostartOn: '是',
     autostartOff: '否',
     actionFailed: '{{action}} {{name}} 失败',
@@ -151,4 +156,9 @@ export const zh: Messages = {
     xmlLabel: '域 XML',
     redacted: '此视图中隐藏了机密信息。',
   },
+  edit: edit.zh,
+  charts: charts.zh,
+  wizard: wizard.zh,
+  tasks: tasks.zh,
+  consoles: consoles.zh,
 };

@@ -1,6 +1,8 @@
 import { Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useDomains, useHostSummary, useNodeUsage } from '../api/queries.js';
+import { HostCharts } from '../charts/HostCharts.js';
+import { StoragePools } from '../charts/StoragePools.js';
 import { countByState, formatKiB, formatPercent, STATE_NAMES } from '../vms/vm-logic.js';
 import { StateBadge } from '../vms/StateBadge.js';
 
@@ -99,7 +101,7 @@ export function HostPage() {
           <Title order={2} size="h4" mb="sm">
             {t('host.usage')}
           </Title>
-          <Group gap="xl">
+          <Group gap="xl" mb="sm">
             <Text>
               {t('host.cpuUsage')}: <strong>{formatPercent(usage.data?.cpu?.percent ?? null, locale)}</strong>
             </Text>
@@ -112,6 +114,13 @@ export function HostPage() {
               </strong>
             </Text>
           </Group>
+          <HostCharts host={HOST} />
+        </Card>
+        <Card withBorder component="section" aria-labelledby="host-storage">
+          <Title order={2} size="h4" mb="sm" id="host-storage">
+            {t('charts.storage')}
+          </Title>
+          <StoragePools host={HOST} />
         </Card>
         <Card withBorder>
           <Title order={2} size="h4" mb="sm">

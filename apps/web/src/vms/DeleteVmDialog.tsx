@@ -1,10 +1,10 @@
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import type { DomainDetail, DomainSummary } from '@vireo/api';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import type { DomainDetail, DomainSummary, StorageVolumeList } from '@vireo/api';
+import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../api/client.js';
-import { canDelete, disksOf, mustForceOff } from './delete-logic.js';
+import { canDelete, disksOf, mustForceOff, resolveDisks } from './delete-logic.js';
 
 const enc = encodeURIComponent;
 
@@ -31,7 +31,21 @@ export function DeleteVmDialog({ host, domain, onClose }: DeleteVmDialogProps) {
     // The row leaves the list when the events stream reports the undefine.
     onSuccess: () => onClose(),
   });
-  const disks = disksOf(detail.data?.view);
+  const listed = disksOf(detail.data?.view);
+  // Pool-volume disks (as the wizard makes them) name no path: the pools' volume lists give it, and who uses it.
+  const pools = [...new Set(listed.flatMap((d) => (d.volume ? [d.volume.pool] : [])))];
+  const volumeLists = useQueries({
+    queries: pools.map((pool) => ({
+      queryKey: ['pool-volumes', host, pool],
+      queryFn: () => apiFetch<StorageVolumeList>(`/api/v1/hosts/${enc(host)}/storage/pools/${enc(pool)}/volumes`),
+      staleTime: 0,
+    })),
+  });
+  const disks = resolveDisks(
+    listed,
+    (pool, name) => volumeLists[pools.indexOf(pool)]?.data?.volumes.find((v) => v.name === name),
+    domain.name,
+  );
   const running = mustForceOff(domain.state);
 
   const toggle = (path: string, checked: boolean) =>
@@ -78,12 +92,14 @@ export function DeleteVmDialog({ host, domain, onClose }: DeleteVmDialogProps) {
               ) : (
                 <Stack gap={6}>
                   {disks.map((d) => (
-                    <Group key={d.path} gap={6} wrap="nowrap">
+                    <Group key={d.key} gap={6} wrap="nowrap">
                       <Checkbox
-                        label={d.path}
-                        disabled={d.shared}
-                        checked={!d.shared && volumes.has(d.path)}
-                        onChange={(e) => toggle(d.path, e.currentTarget.checked)}
+                        label={d.path ?? d.key}
+                        disabled={d.shared || d.path === undefined}
+                        checked={!d.shared && d.path !== undefined && volumes.has(d.path)}
+                        onChange={(e) => {
+                          if (d.path !== undefined) toggle(d.path, e.currentTarget.checked);
+                        }}
                       />
                       {d.shared && (
                         <Text size="sm" c="gray.7">

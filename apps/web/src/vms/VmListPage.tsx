@@ -1,11 +1,13 @@
 import { Alert, CloseButton, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { DomainStateName, DomainSummary } from '@vireo/api';
 import { useRouter } from '@tanstack/react-router';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDomainAction, useDomains } from '../api/queries.js';
 import { useSession } from '../api/session.js';
+import { useSparklines } from '../charts/queries.js';
 import { BulkActionBar } from './BulkActionBar.js';
+import { CreateVmButton } from './wizard/CreateVmButton.js';
 import { DeleteVmDialog } from './DeleteVmDialog.js';
 import { VmTable, vmHref } from './VmTable.js';
 import { pruneSelection } from './vm-bulk.js';
@@ -22,6 +24,8 @@ export function VmListPage() {
   const { t } = useTranslation();
   const session = useSession();
   const domains = useDomains(HOST);
+  // Fetched once; each stats event then moves every row's sparkline by one tick.
+  const sparklines = useSparklines(HOST);
   const action = useDomainAction();
   const [search, setSearch] = useState('');
   const [state, setState] = useState<DomainStateName | 'all'>('all');
@@ -43,34 +47,44 @@ export function VmListPage() {
   const onSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
 
-  const onAction = (d: DomainSummary, a: ListAction) => {
-    const key = `${d.uuid}:${a}`;
-    setPending((p) => new Set(p).add(key));
-    action.mutate(
-      { host: HOST, uuid: d.uuid, action: a },
-      {
-        onError: (err) =>
-          setFailures((f) => [
-            ...f,
-            { id: Date.now() + Math.random(), text: `${t('vms.actionFailed', { action: t(`actionLabels.${a}`), name: d.name })}: ${err.message}` },
-          ]),
-        onSettled: () =>
-          setPending((p) => {
-            const next = new Set(p);
-            next.delete(key);
-            return next;
-          }),
-      },
-    );
-  };
+  // Stable handlers: the table's rows are memoised and a new function per render would redraw them all.
+  const { mutate } = action;
+  const onAction = useCallback(
+    (d: DomainSummary, a: ListAction) => {
+      const key = `${d.uuid}:${a}`;
+      setPending((p) => new Set(p).add(key));
+      mutate(
+        { host: HOST, uuid: d.uuid, action: a },
+        {
+          onError: (err) =>
+            setFailures((f) => [
+              ...f,
+              { id: Date.now() + Math.random(), text: `${t('vms.actionFailed', { action: t(`actionLabels.${a}`), name: d.name })}: ${err.message}` },
+            ]),
+          onSettled: () =>
+            setPending((p) => {
+              const next = new Set(p);
+              next.delete(key);
+              return next;
+            }),
+        },
+      );
+    },
+    [mutate, t],
+  );
 
-  const onToggle = (d: DomainSummary, checked: boolean) =>
-    setSelected((sel) => {
-      const next = new Set(sel);
-      if (checked) next.add(d.uuid);
-      else next.delete(d.uuid);
-      return next;
-    });
+  const onToggle = useCallback(
+    (d: DomainSummary, checked: boolean) =>
+      setSelected((sel) => {
+        const next = new Set(sel);
+        if (checked) next.add(d.uuid);
+        else next.delete(d.uuid);
+        return next;
+      }),
+    [],
+  );
+  const onOpen = useCallback((d: DomainSummary) => router.history.push(vmHref(HOST, d.uuid)), [router]);
+  const onDelete = useCallback((d: DomainSummary) => setDeleting(d.uuid), []);
   // "Select all" acts on the rows shown (after search and state filter).
   const onToggleAll = (checked: boolean) =>
     setSelected((sel) => {
@@ -84,7 +98,10 @@ export function VmListPage() {
 
   return (
     <Stack gap="sm">
-      <Title order={1}>{t('vms.title')}</Title>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1}>{t('vms.title')}</Title>
+        <CreateVmButton role={role} />
+      </Group>
       {failures.map((f) => (
         <Alert key={f.id} color="red" role="alert" withCloseButton={false}>
           <Group justify="space-between" wrap="nowrap">
@@ -139,9 +156,10 @@ export function VmListPage() {
           onAction={onAction}
           pending={pending}
           selected={selected}
+          sparklines={sparklines.data?.domains}
           {...(role === 'viewer' ? {} : { onToggle, onToggleAll })}
-          onOpen={(d) => router.history.push(vmHref(HOST, d.uuid))}
-          {...(role === 'admin' ? { onDelete: (d: DomainSummary) => setDeleting(d.uuid) } : {})}
+          onOpen={onOpen}
+          {...(role === 'admin' ? { onDelete } : {})}
         />
       )}
       {all && rows.length === 0 && <Text c="gray.7">{all.length === 0 ? t('vms.empty') : t('vms.noMatch')}</Text>}

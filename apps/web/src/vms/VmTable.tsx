@@ -1,8 +1,12 @@
+import './vm-table.css';
 import { Button, Checkbox, Group, UnstyledButton } from '@mantine/core';
 import type { DomainSummary, Role } from '@vireo/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Sparkline } from '../charts/Sparkline.js';
+import { latest, type SparkHistory } from '../charts/history.js';
+import { canOpenConsole, ConsoleLink } from '../consoles/ConsoleLink.js';
 import { StateBadge } from './StateBadge.js';
 import { actionsFor, formatKiB, formatPercent, type ListAction, type SortKey, type SortSpec } from './vm-logic.js';
 
@@ -26,6 +30,8 @@ export interface VmTableProps {
   onDelete?: (domain: DomainSummary) => void;
   /** Following a VM's name link within the app (plain clicks only; modified clicks stay browser navigation). */
   onOpen?: (domain: DomainSummary) => void;
+  /** CPU and memory use of the last ticks per domain uuid (the bulk metrics, kept live by stats events). */
+  sparklines?: SparkHistory['domains'] | undefined;
   /** The viewport before the first measurement (tests: jsdom measures nothing). */
   initialRect?: { width: number; height: number };
 }
@@ -35,26 +41,46 @@ export function vmHref(host: string, uuid: string): string {
   return `/vms/${encodeURIComponent(host)}/${encodeURIComponent(uuid)}`;
 }
 
-const COLUMNS: { key: SortKey | null; label: 'name' | 'state' | 'vcpus' | 'memory' | 'cpu' | 'autostart' | 'actions' }[] = [
+type ColumnLabel = 'name' | 'state' | 'vcpus' | 'memory' | 'cpu' | 'memoryUse' | 'ip' | 'autostart' | 'actions';
+
+// Narrow screens hide the less important columns (vm-table.css, by the `vireo-col-<label>` classes).
+const COLUMNS: { key: SortKey | null; label: ColumnLabel }[] = [
   { key: 'name', label: 'name' },
   { key: 'state', label: 'state' },
   { key: 'vcpus', label: 'vcpus' },
   { key: 'memory', label: 'memory' },
   { key: 'cpu', label: 'cpu' },
+  { key: null, label: 'memoryUse' },
+  { key: null, label: 'ip' },
   { key: null, label: 'autostart' },
   { key: null, label: 'actions' },
 ];
 
 /** The VM list as an ARIA table with virtualised rows: only the rows in view (plus overscan) are in the DOM. */
-export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRect, host = 'local', selected, onToggle, onToggleAll, onDelete, onOpen }: VmTableProps) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+export function VmTable({
+  rows,
+  role,
+  sort,
+  onSort,
+  onAction,
+  pending,
+  initialRect,
+  host = 'local',
+  selected,
+  onToggle,
+  onToggleAll,
+  onDelete,
+  onOpen,
+  sparklines,
+}: VmTableProps) {
+  const { t } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    // Rows beyond the view are rendered ahead of a scroll; few, since each row costs a render on every filter key.
+    overscan: 4,
     getItemKey: (i) => rows[i]?.uuid ?? i,
     ...(initialRect ? { initialRect } : {}),
   });
@@ -105,86 +131,166 @@ export function VmTable({ rows, role, sort, onSort, onAction, pending, initialRe
             const d = rows[item.index];
             if (!d) return null;
             return (
-              <div
-                role="row"
+              <VmRow
                 key={item.key}
-                aria-rowindex={item.index + 2}
-                data-testid={`vm-row-${d.name}`}
-                className="vireo-row"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <div role="cell" className="vireo-cell vireo-col-select">
-                  {onToggle && (
-                    <Checkbox
-                      size="xs"
-                      aria-label={t('bulk.select', { name: d.name })}
-                      checked={selected?.has(d.uuid) ?? false}
-                      onChange={(e) => onToggle(d, e.currentTarget.checked)}
-                    />
-                  )}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-name">
-                  <a
-                    className="vireo-name vireo-vm-link"
-                    href={vmHref(host, d.uuid)}
-                    onClick={(e) => {
-                      if (!onOpen || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-                      e.preventDefault();
-                      onOpen(d);
-                    }}
-                  >
-                    {d.name}
-                  </a>
-                  {d.title && <span className="vireo-title">{d.title}</span>}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-state">
-                  <StateBadge state={d.state} />
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-vcpus">
-                  {d.vcpus}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-memory">
-                  {formatKiB(d.memoryKiB, locale)}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-cpu">
-                  {d.state === 'running' ? formatPercent(d.cpuPercent, locale) : '—'}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-autostart">
-                  {d.autostart ? t('vms.autostartOn') : t('vms.autostartOff')}
-                </div>
-                <div role="cell" className="vireo-cell vireo-col-actions">
-                  <Group gap={4} wrap="nowrap">
-                    {actionsFor(d.state, role).map((action) => (
-                      <Button
-                        key={action}
-                        size="compact-xs"
-                        variant={action === 'destroy' ? 'light' : 'default'}
-                        color={action === 'destroy' ? 'red' : undefined}
-                        aria-label={t(`actions.${action}`, { name: d.name })}
-                        loading={pending?.has(`${d.uuid}:${action}`) ?? false}
-                        onClick={() => onAction(d, action)}
-                      >
-                        {t(`actionLabels.${action}`)}
-                      </Button>
-                    ))}
-                    {onDelete && role === 'admin' && (
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('delete.rowButton', { name: d.name })}
-                        onClick={() => onDelete(d)}
-                      >
-                        {t('delete.button')}
-                      </Button>
-                    )}
-                  </Group>
-                </div>
-              </div>
+                domain={d}
+                index={item.index}
+                start={item.start}
+                host={host}
+                role={role}
+                selected={selected?.has(d.uuid) ?? false}
+                pendingActions={pendingOf(pending, d.uuid)}
+                spark={sparklines?.[d.uuid]}
+                onAction={onAction}
+                onToggle={onToggle}
+                onDelete={onDelete}
+                onOpen={onOpen}
+              />
             );
           })}
         </div>
       </div>
     </div>
+  );
+}
+
+/** The actions in flight for one domain, as one string (so an unchanged row compares equal and is not redrawn). */
+function pendingOf(pending: ReadonlySet<string> | undefined, uuid: string): string {
+  if (!pending || pending.size === 0) return '';
+  const prefix = `${uuid}:`;
+  return [...pending].filter((k) => k.startsWith(prefix)).join(' ');
+}
+
+interface VmRowProps {
+  domain: DomainSummary;
+  index: number;
+  start: number;
+  host: string;
+  role: Role;
+  selected: boolean;
+  /** `${uuid}:${action}` keys in flight for this row, space-separated. */
+  pendingActions: string;
+  spark: Readonly<Record<string, readonly (number | null)[]>> | undefined;
+  onAction: VmTableProps['onAction'];
+  onToggle: VmTableProps['onToggle'];
+  onDelete: VmTableProps['onDelete'];
+  onOpen: VmTableProps['onOpen'];
+}
+
+/**
+ * One row. Memoised: typing a filter or a stats tick re-renders the table, but a row whose domain, position and
+ * state are unchanged is skipped, which keeps a keystroke within a frame (the handlers must be stable: see
+ * VmListPage).
+ */
+const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selected, pendingActions, spark, onAction, onToggle, onDelete, onOpen }: VmRowProps) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const pending = pendingActions === '' ? [] : pendingActions.split(' ');
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      data-testid={`vm-row-${d.name}`}
+      className="vireo-row"
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div role="cell" className="vireo-cell vireo-col-select">
+        {onToggle && (
+          <Checkbox size="xs" aria-label={t('bulk.select', { name: d.name })} checked={selected} onChange={(e) => onToggle(d, e.currentTarget.checked)} />
+        )}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-name">
+        <a
+          className="vireo-name vireo-vm-link"
+          href={vmHref(host, d.uuid)}
+          onClick={(e) => {
+            if (!onOpen || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+            e.preventDefault();
+            onOpen(d);
+          }}
+        >
+          {d.name}
+        </a>
+        {d.title && <span className="vireo-title">{d.title}</span>}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-state">
+        <StateBadge state={d.state} />
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-vcpus">
+        {d.vcpus}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-memory">
+        {formatKiB(d.memoryKiB, locale)}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-cpu">
+        <UsageCell domain={d} spark={spark} kind="cpu" locale={locale} />
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-memoryUse">
+        <UsageCell domain={d} spark={spark} kind="memory" locale={locale} />
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-ip" title={d.addresses.join(', ') || undefined}>
+        {d.addresses.length > 0 ? d.addresses.join(', ') : '—'}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-autostart">
+        {d.autostart ? t('vms.autostartOn') : t('vms.autostartOff')}
+      </div>
+      <div role="cell" className="vireo-cell vireo-col-actions">
+        <Group gap={4} wrap="nowrap">
+          {actionsFor(d.state, role).map((action) => (
+            <Button
+              key={action}
+              size="compact-xs"
+              variant={action === 'destroy' ? 'light' : 'default'}
+              color={action === 'destroy' ? 'red' : undefined}
+              aria-label={t(`actions.${action}`, { name: d.name })}
+              loading={pending.includes(`${d.uuid}:${action}`)}
+              onClick={() => onAction(d, action)}
+            >
+              {t(`actionLabels.${action}`)}
+            </Button>
+          ))}
+          {canOpenConsole(d.state, role) && <ConsoleLink host={host} domain={d} compact />}
+          {onDelete && role === 'admin' && (
+            <Button size="compact-xs" variant="subtle" color="red" aria-label={t('delete.rowButton', { name: d.name })} onClick={() => onDelete(d)}>
+              {t('delete.button')}
+            </Button>
+          )}
+        </Group>
+      </div>
+    </div>
+  );
+});
+
+/** A row's CPU or memory use: the sparkline of the last ticks and the current value (a dash when not running). */
+function UsageCell({
+  domain: d,
+  spark,
+  kind,
+  locale,
+}: {
+  domain: DomainSummary;
+  spark: Readonly<Record<string, readonly (number | null)[]>> | undefined;
+  kind: 'cpu' | 'memory';
+  locale: string;
+}) {
+  const { t } = useTranslation();
+  const values = kind === 'cpu' ? spark?.['cpuPercent'] : spark?.['memoryUsedKiB'];
+  const running = d.state === 'running';
+  const now = kind === 'cpu' ? d.cpuPercent : d.memoryUsedKiB;
+  const text = !running || now === null ? '—' : kind === 'cpu' ? formatPercent(now, locale) : formatKiB(now, locale);
+  const last = latest(values);
+  const lastText = last === null ? t('charts.sparkEmpty') : kind === 'cpu' ? formatPercent(last, locale) : formatKiB(last, locale);
+  return (
+    <span className="vireo-spark-cell">
+      {values && values.some((v) => v !== null) && (
+        <Sparkline
+          values={values}
+          yMax={kind === 'cpu' ? 100 : Math.max(d.memoryKiB, ...values.map((v) => v ?? 0))}
+          kind={kind}
+          label={t(kind === 'cpu' ? 'charts.sparkCpu' : 'charts.sparkMemory', { value: lastText })}
+        />
+      )}
+      <span>{text}</span>
+    </span>
   );
 }

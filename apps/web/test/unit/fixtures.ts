@@ -17,6 +17,7 @@ export function domain(name: string, overrides: Partial<DomainSummary> = {}): Do
     graphics: null,
     cpuPercent: null,
     memoryUsedKiB: null,
+    addresses: [],
     ...overrides,
   };
 }

@@ -10,7 +10,7 @@ import { I18nextProvider } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../src/i18n/index.js';
 import { DeleteVmDialog } from '../../src/vms/DeleteVmDialog.js';
-import { canDelete, disksOf } from '../../src/vms/delete-logic.js';
+import { canDelete, disksOf, resolveDisks } from '../../src/vms/delete-logic.js';
 import { domain } from './fixtures.js';
 
 const view = {
@@ -26,10 +26,37 @@ const view = {
 describe('delete logic', () => {
   it('lists disks with a path; media are shared', () => {
     expect(disksOf(view)).toEqual([
-      { path: '/var/lib/libvirt/images/vm1.qcow2', target: 'vda', shared: false },
-      { path: '/srv/iso/debian.iso', target: 'sda', shared: true },
+      { key: '/var/lib/libvirt/images/vm1.qcow2', path: '/var/lib/libvirt/images/vm1.qcow2', target: 'vda', shared: false },
+      { key: '/srv/iso/debian.iso', path: '/srv/iso/debian.iso', target: 'sda', shared: true },
     ]);
     expect(disksOf(undefined)).toEqual([]);
+  });
+
+  it('lists pool volumes, completes their paths from the pool, and marks volumes other VMs use as shared', () => {
+    const listed = disksOf({
+      devices: {
+        disks: [
+          { device: 'disk', source: { pool: 'default', volume: 'vm1.qcow2' }, target: { dev: 'vda' } },
+          { device: 'disk', source: { pool: 'default', volume: 'base.qcow2' }, target: { dev: 'vdb' } },
+          { device: 'disk', source: { pool: 'gone', volume: 'x.qcow2' }, target: { dev: 'vdc' } },
+        ],
+      },
+    });
+    expect(listed.map((d) => [d.key, d.path])).toEqual([
+      ['default/vm1.qcow2', undefined],
+      ['default/base.qcow2', undefined],
+      ['gone/x.qcow2', undefined],
+    ]);
+    const facts: Record<string, { path: string; usedBy: string[] }> = {
+      'default/vm1.qcow2': { path: '/var/lib/libvirt/images/vm1.qcow2', usedBy: ['vm1'] },
+      'default/base.qcow2': { path: '/var/lib/libvirt/images/base.qcow2', usedBy: ['vm1', 'vm2'] },
+    };
+    const resolved = resolveDisks(listed, (pool, name) => facts[`${pool}/${name}`], 'vm1');
+    expect(resolved.map((d) => [d.path, d.shared])).toEqual([
+      ['/var/lib/libvirt/images/vm1.qcow2', false],
+      ['/var/lib/libvirt/images/base.qcow2', true],
+      [undefined, false],
+    ]);
   });
 
   it('needs the exact name and a stopped VM', () => {

@@ -1,14 +1,27 @@
 import './details.css';
-import { Anchor, Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { DomainDetail, DomainSummary } from '@vireo/api';
 import { Link } from '@tanstack/react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.js';
 import { useDomains } from '../../api/queries.js';
+import { useSession } from '../../api/session.js';
+import { canOpenConsole, ConsoleLink } from '../../consoles/ConsoleLink.js';
+import { ScreenThumbnail } from '../../consoles/ScreenThumbnail.js';
 import { StateBadge } from '../StateBadge.js';
 import { formatKiB } from '../vm-logic.js';
-import { useDomainDetail } from './queries.js';
-import { detailView, diskSource, interfaceSource } from './view.js';
+import { AutostartSwitch } from './AutostartSwitch.js';
+import { BootOrderEditor } from './BootOrderEditor.js';
+import { CpuMemoryDialog } from './CpuMemoryDialog.js';
+import { editPermissions } from './permissions.js';
+import { domainDetailKey, useDomainDetail } from './queries.js';
+import { RestartBadge, RestartNotice } from './RestartNotice.js';
+import { UsageGraphs } from './UsageGraphs.js';
+import { pendingRestart, type RestartFact } from './restart-diff.js';
+import { detailView, diskSource, interfaceSource, liveView } from './view.js';
+import { XmlSection } from './xml/XmlSection.js';
 
 export interface VmDetailsPageProps {
   host: string;
@@ -42,13 +55,41 @@ export function VmDetailsPage({ host, uuid }: VmDetailsPageProps) {
       </Stack>
     );
   }
-  return <DetailsBody detail={detail.data} summary={row ?? detail.data.summary} />;
+  return <DetailsBody host={host} uuid={uuid} detail={detail.data} summary={row ?? detail.data.summary} />;
 }
 
-function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: DomainSummary }) {
+/** A fact's value with its "needs restart" badge. */
+function withBadge(value: React.ReactNode, fact: RestartFact, pending: ReadonlySet<RestartFact>): React.ReactNode {
+  return (
+    <Group gap="xs">
+      {value}
+      <RestartBadge fact={fact} pending={pending} />
+    </Group>
+  );
+}
+
+function DetailsBody({ host, uuid, detail, summary }: { host: string; uuid: string; detail: DomainDetail; summary: DomainSummary }) {
   const { t, i18n } = useTranslation();
+  // A session without a user (none yet) is read-only, as the server would treat it.
+  const role = useSession().data?.user?.role ?? 'viewer';
+  const can = editPermissions(role);
+  const [editingCpuMemory, setEditingCpuMemory] = useState(false);
+  const client = useQueryClient();
+  // The running configuration only matters while it runs (the list's state is the live one), and only the one read
+  // in this run: after a stop and start the definition is read again.
+  const stoppedSinceRead = useRef(false);
+  useEffect(() => {
+    stoppedSinceRead.current = false;
+  }, [detail]);
+  useEffect(() => {
+    if (detail.live === null) return;
+    if (summary.state === 'shutoff') stoppedSinceRead.current = true;
+    else if (stoppedSinceRead.current) void client.invalidateQueries({ queryKey: domainDetailKey(host, uuid) });
+  }, [summary.state, detail, client, host, uuid]);
+  const live = summary.state === 'shutoff' || stoppedSinceRead.current ? null : liveView(detail);
   const locale = i18n.language;
   const view = detailView(detail);
+  const pending = pendingRestart(view, live);
   const disks = view.devices?.disks ?? [];
   const nics = view.devices?.interfaces ?? [];
   const dash = t('details.none');
@@ -56,16 +97,27 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
 
   const facts: [string, React.ReactNode][] = [
     [t('details.state'), <StateBadge key="state" state={summary.state} />],
-    [t('details.vcpus'), summary.vcpus === summary.maxVcpus ? String(summary.vcpus) : t('details.vcpusValue', { current: summary.vcpus, max: summary.maxVcpus })],
+    [
+      t('details.vcpus'),
+      withBadge(
+        summary.vcpus === summary.maxVcpus ? String(summary.vcpus) : t('details.vcpusValue', { current: summary.vcpus, max: summary.maxVcpus }),
+        'vcpus',
+        pending,
+      ),
+    ],
     [
       t('details.memory'),
-      summary.memoryKiB === summary.maxMemoryKiB
-        ? formatKiB(summary.memoryKiB, locale)
-        : t('details.memoryValue', { current: formatKiB(summary.memoryKiB, locale), max: formatKiB(summary.maxMemoryKiB, locale) }),
+      withBadge(
+        summary.memoryKiB === summary.maxMemoryKiB
+          ? formatKiB(summary.memoryKiB, locale)
+          : t('details.memoryValue', { current: formatKiB(summary.memoryKiB, locale), max: formatKiB(summary.maxMemoryKiB, locale) }),
+        'memory',
+        pending,
+      ),
     ],
     [t('details.os'), view.os?.type ?? dash],
     [t('details.arch'), view.os?.arch ?? dash],
-    [t('details.machine'), view.os?.machine ?? dash],
+    [t('details.machine'), withBadge(view.os?.machine ?? dash, 'machine', pending)],
     [
       t('details.firmware'),
       <Group key="fw" gap="xs">
@@ -75,9 +127,13 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
             {t('details.secureBoot')}
           </Badge>
         )}
+        <RestartBadge fact="firmware" pending={pending} />
       </Group>,
     ],
-    [t('details.autostart'), yesNo(summary.autostart)],
+    [
+      t('details.autostart'),
+      can.autostart ? <AutostartSwitch key="autostart" host={host} uuid={uuid} name={summary.name} enabled={summary.autostart} /> : yesNo(summary.autostart),
+    ],
   ];
 
   return (
@@ -86,11 +142,23 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
         {t('details.back')}
       </Anchor>
       <Title order={1}>{summary.name}</Title>
+      <RestartNotice pending={pending} />
 
       <Card withBorder component="section" aria-labelledby="vm-details-overview">
-        <Title order={2} size="h4" mb="sm" id="vm-details-overview">
-          {t('details.overview')}
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h4" id="vm-details-overview">
+            {t('details.overview')}
+          </Title>
+          <Group gap="xs">
+            {canOpenConsole(summary.state, role) && <ConsoleLink host={host} domain={summary} />}
+            {can.definition && (
+              <Button variant="default" size="xs" onClick={() => setEditingCpuMemory(true)}>
+                {t('edit.cpuMemory.button')}
+              </Button>
+            )}
+          </Group>
+        </Group>
+        {summary.graphics !== null && canOpenConsole(summary.state, role) && <ScreenThumbnail host={host} uuid={uuid} name={summary.name} running />}
         <Table>
           <Table.Tbody>
             {facts.map(([label, value]) => (
@@ -102,12 +170,21 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
           </Table.Tbody>
         </Table>
       </Card>
+      <UsageGraphs host={host} summary={summary} />
+      {editingCpuMemory && (
+        <CpuMemoryDialog host={host} uuid={uuid} name={summary.name} detail={detail} onClose={() => setEditingCpuMemory(false)} />
+      )}
+
+      <BootOrderEditor host={host} uuid={uuid} name={summary.name} detail={detail} canEdit={can.definition} pending={pending} />
 
       <Card withBorder component="section" aria-labelledby="vm-details-disks">
-        <Title order={2} size="h4" mb="sm" id="vm-details-disks">
-          {t('details.disks')}
-        </Title>
-        <Table.ScrollContainer minWidth={500}>
+        <Group gap="xs" mb="sm">
+          <Title order={2} size="h4" id="vm-details-disks">
+            {t('details.disks')}
+          </Title>
+          <RestartBadge fact="disks" pending={pending} />
+        </Group>
+        <Table.ScrollContainer minWidth={500} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
           <Table aria-label={t('details.disks')}>
             <Table.Thead>
               <Table.Tr>
@@ -142,10 +219,13 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
       </Card>
 
       <Card withBorder component="section" aria-labelledby="vm-details-nics">
-        <Title order={2} size="h4" mb="sm" id="vm-details-nics">
-          {t('details.interfaces')}
-        </Title>
-        <Table.ScrollContainer minWidth={500}>
+        <Group gap="xs" mb="sm">
+          <Title order={2} size="h4" id="vm-details-nics">
+            {t('details.interfaces')}
+          </Title>
+          <RestartBadge fact="interfaces" pending={pending} />
+        </Group>
+        <Table.ScrollContainer minWidth={500} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
           <Table aria-label={t('details.interfaces')}>
             <Table.Thead>
               <Table.Tr>
@@ -183,19 +263,7 @@ function DetailsBody({ detail, summary }: { detail: DomainDetail; summary: Domai
         </Table.ScrollContainer>
       </Card>
 
-      <Card withBorder component="section" aria-labelledby="vm-details-xml">
-        <Title order={2} size="h4" mb="sm" id="vm-details-xml">
-          {t('details.xml')}
-        </Title>
-        {detail.redacted.length > 0 && (
-          <Text size="sm" c="gray.7" mb="xs">
-            {t('details.redacted')}
-          </Text>
-        )}
-        <pre className="vireo-xml" aria-label={t('details.xmlLabel')} tabIndex={0}>
-          {detail.xml}
-        </pre>
-      </Card>
+      <XmlSection host={host} uuid={uuid} name={summary.name} detail={detail} canEdit={can.definition} />
     </Stack>
   );
 }

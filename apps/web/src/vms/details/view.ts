@@ -10,6 +10,8 @@ export interface DiskRow {
   driver?: { type?: string };
   source?: { file?: string; dev?: string; dir?: string; pool?: string; volume?: string; protocol?: string; name?: string; path?: string };
   target?: { dev?: string; bus?: string };
+  readonly?: boolean;
+  bootOrder?: number;
 }
 
 export interface InterfaceRow {
@@ -18,18 +20,36 @@ export interface InterfaceRow {
   source?: { network?: string; bridge?: string; dev?: string; path?: string; address?: string };
   model?: string;
   linkState?: 'up' | 'down';
+  bootOrder?: number;
 }
 
 export interface DetailView {
-  os?: { type?: string; arch?: string; machine?: string };
+  memoryKiB?: number;
+  currentMemoryKiB?: number;
+  vcpus?: { count?: number; current?: number };
+  os?: {
+    type?: string;
+    arch?: string;
+    machine?: string;
+    bootDevices?: string[];
+    firmwareFeatures?: { name?: string; enabled?: boolean }[];
+  };
   firmware?: 'bios' | 'uefi';
   secureBoot?: boolean;
   devices?: { disks?: DiskRow[]; interfaces?: InterfaceRow[] };
+  /** Devices with an explicit `<boot order>`, sorted by it (`label`: the disk's target, the interface's MAC). */
+  bootOrder?: { order: number; kind: string; label?: string }[];
 }
 
 export function detailView(detail: DomainDetail): DetailView {
   const view: DetailView = detail.view;
   return view;
+}
+
+/** The running configuration; null when the VM is shut off. */
+export function liveView(detail: DomainDetail): DetailView | null {
+  const live: DetailView | null = detail.live;
+  return live;
 }
 
 /** Where a disk's data is: a path, pool/volume, or a network name; null when empty (an ejected CD-ROM). */
