@@ -23,13 +23,10 @@
  *                             [--keep] [--cleanup] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { openSync, closeSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -51,13 +48,13 @@ import { log } from './common/log.js';
 import { machineInfo, versionString } from './common/machine.js';
 import { intOption, parseBenchArgs } from './common/options.js';
 import { PythonWorker, type PyRun } from './common/python-worker.js';
+import { SERVER_MAIN, ServerProcess } from './common/server-process.js';
 import { round3, summarize as summarizeSamples, type Summary as StatsSummary } from './common/stats.js';
 import { printTable, type TableRow } from './common/table.js';
-import { timeProcess } from './common/timed-process.js';
+import { runTimed, timeProcess } from './common/timed-process.js';
 
 const PREFIX = 'vireo-bench-srv-';
 const EVENT_VM = `${PREFIX}event`;
-const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('../results/server.json', import.meta.url));
 const LIST_PATH = '/api/v1/hosts/local/domains';
 
@@ -107,8 +104,6 @@ const INSECURE_HTTP = opts.http;
 const LOG_LEVEL = opts['log-level'];
 // The server as `pnpm start` runs it: a small young generation keeps an idle server's RSS low.
 const NODE_ARGS = opts['node-arg'] ?? ['--max-semi-space-size=1'];
-/** How often the server's RSS is sampled in the background (for the min/median/max around each reading). */
-const RSS_SAMPLE_MS = 250;
 
 // ---------------------------------------------------------------------------------------------- Ctrl-C
 
@@ -209,117 +204,6 @@ async function defineMany(conn: LibvirtConnection, count: number, type: 'kvm' | 
 }
 
 // ---------------------------------------------------------------------------------------------- the server
-
-interface MemoryReading {
-  rssKiB: number;
-  /** The peak RSS so far. */
-  hwmKiB: number;
-  /** RSS split: anonymous memory (heap, stacks) and file-backed pages (mostly the node binary, shared). */
-  anonKiB: number;
-  fileKiB: number;
-}
-
-/** The built server as a child process, with its own temporary data directory and log file. */
-class ServerProcess {
-  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  private readonly exitWaiters = new Set<() => void>();
-  /** VmRSS every RSS_SAMPLE_MS: V8 grows and shrinks its young generation, so one reading can swing by tens of MiB. */
-  readonly rssSamples: { at: number; rssKiB: number }[] = [];
-  private sampler: NodeJS.Timeout | undefined;
-
-  private constructor(
-    readonly child: ChildProcess,
-    readonly tmpDir: string,
-    readonly logFile: string,
-    readonly adminPassword: string,
-  ) {
-    child.on('exit', (code, signal) => {
-      this.exited = { code, signal };
-      clearInterval(this.sampler);
-      for (const w of [...this.exitWaiters]) w();
-    });
-  }
-
-  startSampling(): void {
-    this.sampler = setInterval(() => {
-      this.memory().then(
-        (m) => this.rssSamples.push({ at: performance.now(), rssKiB: m.rssKiB }),
-        () => undefined,
-      );
-    }, RSS_SAMPLE_MS);
-    this.sampler.unref();
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  static async start(): Promise<{ server: ServerProcess; base: string; startMs: number }> {
-    const tmpDir = await mkdtemp(join(os.tmpdir(), 'vireo-bench-server-'));
-    const dataDir = join(tmpDir, 'data');
-    await mkdir(dataDir, { mode: 0o700 });
-    const logFile = join(tmpDir, 'server.log');
-    const adminPassword = randomBytes(18).toString('base64url');
-    // Only our settings: a VIREO_CONFIG or VIREO_PORT of the calling shell must not change what is measured.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('VIREO_')) env[k] = v;
-    Object.assign(env, {
-      VIREO_DATA_DIR: dataDir,
-      VIREO_HOST: '127.0.0.1',
-      VIREO_PORT: '0',
-      VIREO_LIBVIRT_URI: uri,
-      VIREO_ADMIN_PASSWORD: adminPassword,
-      ...(INSECURE_HTTP && { VIREO_INSECURE_HTTP: '1' }),
-      ...(LOG_LEVEL !== undefined && { VIREO_LOG_LEVEL: LOG_LEVEL }),
-    });
-    const fd = openSync(logFile, 'a');
-    const t0 = performance.now();
-    let child: ChildProcess;
-    try {
-      child = spawn(process.execPath, [...NODE_ARGS, SERVER_MAIN], { env, stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
-    const server = new ServerProcess(child, tmpDir, logFile, adminPassword);
-    // Fastify logs "Server listening at <url>" once it listens (port 0: the kernel's choice).
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const text = await readFile(logFile, 'utf8');
-      const m = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (m) return { server, base: m[1]!, startMs: performance.now() - t0 };
-      if (server.exited) throw new Error(`the server exited at start (${server.exited.signal ?? `code ${server.exited.code}`}):\n${tail(text)}`);
-      if (Date.now() > deadline) throw new Error(`the server did not listen within 60 s:\n${tail(text)}`);
-      await pause(50);
-    }
-  }
-
-  async memory(): Promise<MemoryReading> {
-    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
-    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), anonKiB: kib('RssAnon'), fileKiB: kib('RssFile') };
-  }
-
-  async logTail(): Promise<string> {
-    return tail(await readFile(this.logFile, 'utf8').catch(() => ''));
-  }
-
-  /** SIGTERM (the server closes cleanly), SIGKILL after 15 s; then removes its temporary directory. */
-  async stop(): Promise<void> {
-    clearInterval(this.sampler);
-    if (!this.exited) {
-      const gone = new Promise<void>((resolve) => this.exitWaiters.add(resolve));
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-    }
-    await rm(this.tmpDir, { recursive: true, force: true });
-  }
-}
-
-function tail(text: string, lines = 15): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
 
 interface HttpResult {
   status: number;
@@ -488,25 +372,7 @@ class VirshEventWatcher {
 
 /** Runs `virsh -c URI ...args`; `exitAt` is when the process exit was seen (not when its pipes closed). */
 function runVirsh(args: readonly string[]): Promise<{ startAt: number; exitAt: number }> {
-  return new Promise((resolve, reject) => {
-    const startAt = performance.now();
-    let exitAt = 0;
-    const child = spawn('virsh', ['-c', uri, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('exit', () => (exitAt = performance.now()));
-    child.on('error', (e) => {
-      children.delete(child);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      children.delete(child);
-      if (interrupted) return reject(new Interrupted());
-      if (code !== 0) return reject(new Error(`virsh ${args.join(' ')} failed (${code}): ${err.trim()}`));
-      resolve({ startAt, exitAt });
-    });
-  });
+  return runTimed('virsh', ['-c', uri, ...args]);
 }
 
 /** Wall time of one `virsh -c URI list --all`, and how many bench domains it printed. */
@@ -756,7 +622,13 @@ async function main(): Promise<number> {
     checkInterrupted();
 
     log(`starting the server: node ${SERVER_MAIN} (${INSECURE_HTTP ? 'plain HTTP' : 'HTTPS'})`);
-    const started = await ServerProcess.start();
+    const started = await ServerProcess.start({
+      uri,
+      nodeArgs: NODE_ARGS,
+      insecureHttp: INSECURE_HTTP,
+      logLevel: LOG_LEVEL,
+      tmpPrefix: 'vireo-bench-server-',
+    });
     server = started.server;
     server.startSampling();
     log(`  listening at ${started.base} after ${started.startMs.toFixed(0)} ms, pid ${server.pid}`);

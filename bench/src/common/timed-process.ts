@@ -37,3 +37,36 @@ export function timeProcess(command: string, args: readonly string[], countPrefi
     });
   });
 }
+
+export interface TimedRun {
+  /** performance.now() when the process was spawned. */
+  startAt: number;
+  /** performance.now() when its exit was seen (not when its pipes closed). */
+  exitAt: number;
+  stdout: string;
+}
+
+/** Runs `command args` to its end; rejects when it fails or the run is interrupted. */
+export function runTimed(command: string, args: readonly string[]): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const startAt = performance.now();
+    let exitAt = 0;
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('exit', () => (exitAt = performance.now()));
+    child.on('error', (e) => {
+      children.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      children.delete(child);
+      if (interrupted) return reject(new Interrupted());
+      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim()}`));
+      resolve({ startAt, exitAt, stdout: out });
+    });
+  });
+}
