@@ -1,4 +1,4 @@
-import { ActionIcon, Button } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useRouter } from '@tanstack/react-router';
 import type { DomainSummary, Role } from '@vireo/api';
 import { useTranslation } from 'react-i18next';
@@ -39,10 +39,11 @@ export function ConsoleLink({ host, domain, compact = false }: { host: string; d
     void router.navigate({ href });
   };
   if (compact) {
+    // A plain link styled like the list's row buttons (vm-table.css): rows are mounted often and must stay cheap.
     return (
-      <ActionIcon component="a" href={href} size="sm" variant="default" aria-label={label} title={t('consoles.open')} onClick={onClick}>
+      <a href={href} className="vireo-act vireo-act-icon" aria-label={label} title={t('consoles.open')} onClick={onClick}>
         <ScreenIcon />
-      </ActionIcon>
+      </a>
     );
   }
   return (

@@ -1,5 +1,5 @@
 import './vm-table.css';
-import { Button, Checkbox, Group, UnstyledButton } from '@mantine/core';
+import { Checkbox, UnstyledButton } from '@mantine/core';
 import type { DomainSummary, Role } from '@vireo/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
@@ -178,7 +178,8 @@ interface VmRowProps {
 }
 
 /**
- * One row. Memoised: typing a filter or a stats tick re-renders the table, but a row whose domain, position and
+ * One row, with native controls styled by vm-table.css: a row is mounted on every filter key and scroll, and
+ * component-kit buttons cost several times as much to render. Memoised: typing a filter or a stats tick re-renders the table, but a row whose domain, position and
  * state are unchanged is skipped, which keeps a keystroke within a frame (the handlers must be stable: see
  * VmListPage).
  */
@@ -196,7 +197,13 @@ const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selecte
     >
       <div role="cell" className="vireo-cell vireo-col-select">
         {onToggle && (
-          <Checkbox size="xs" aria-label={t('bulk.select', { name: d.name })} checked={selected} onChange={(e) => onToggle(d, e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            className="vireo-check"
+            aria-label={t('bulk.select', { name: d.name })}
+            checked={selected}
+            onChange={(e) => onToggle(d, e.currentTarget.checked)}
+          />
         )}
       </div>
       <div role="cell" className="vireo-cell vireo-col-name">
@@ -235,27 +242,31 @@ const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selecte
         {d.autostart ? t('vms.autostartOn') : t('vms.autostartOff')}
       </div>
       <div role="cell" className="vireo-cell vireo-col-actions">
-        <Group gap={4} wrap="nowrap">
-          {actionsFor(d.state, role).map((action) => (
-            <Button
-              key={action}
-              size="compact-xs"
-              variant={action === 'destroy' ? 'light' : 'default'}
-              color={action === 'destroy' ? 'red' : undefined}
-              aria-label={t(`actions.${action}`, { name: d.name })}
-              loading={pending.includes(`${d.uuid}:${action}`)}
-              onClick={() => onAction(d, action)}
-            >
-              {t(`actionLabels.${action}`)}
-            </Button>
-          ))}
+        <div className="vireo-actions">
+          {actionsFor(d.state, role).map((action) => {
+            const busy = pending.includes(`${d.uuid}:${action}`);
+            return (
+              <button
+                key={action}
+                type="button"
+                className="vireo-act"
+                data-variant={action === 'destroy' ? 'danger' : undefined}
+                aria-label={t(`actions.${action}`, { name: d.name })}
+                aria-busy={busy || undefined}
+                disabled={busy}
+                onClick={() => onAction(d, action)}
+              >
+                {t(`actionLabels.${action}`)}
+              </button>
+            );
+          })}
           {canOpenConsole(d.state, role) && <ConsoleLink host={host} domain={d} compact />}
           {onDelete && role === 'admin' && (
-            <Button size="compact-xs" variant="subtle" color="red" aria-label={t('delete.rowButton', { name: d.name })} onClick={() => onDelete(d)}>
+            <button type="button" className="vireo-act" data-variant="subtle-danger" aria-label={t('delete.rowButton', { name: d.name })} onClick={() => onDelete(d)}>
               {t('delete.button')}
-            </Button>
+            </button>
           )}
-        </Group>
+        </div>
       </div>
     </div>
   );
