@@ -11,12 +11,20 @@ export const LoginRequestSchema = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
+/** The interface languages (BCP 47 tags as the web app uses them). */
+export const LanguageSchema = z.enum(['en', 'zh-CN']);
+export type LanguageTag = z.infer<typeof LanguageSchema>;
+
 export const SessionUserSchema = z.object({
   name: z.string(),
   role: RoleSchema,
   realm: RealmSchema,
   mustChangePassword: z.boolean().describe('when true, only password change and sign-out are allowed'),
+  language: LanguageSchema.nullable().describe('the interface language the user chose; null until they choose one'),
 });
+
+export const LanguageRequestSchema = z.object({ language: LanguageSchema });
+export type LanguageRequest = z.infer<typeof LanguageRequestSchema>;
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 
 export const LoginResponseSchema = z.object({

@@ -11,10 +11,13 @@ import { consoleInfo, displaysOf, hostEndpoint, isLocalOnly, virtViewerFile, typ
 import type { RgbImage } from './screenshot.js';
 import { TicketStore, type ConsoleTicketGrant } from './ticket-store.js';
 
+const SCREENSHOT_TIMEOUT_MS = 15_000;
+
 /** virDomainState values whose domain has a live display and console. */
 const LIVE_STATES = new Set([1, 2, 3]); // running, blocked, paused
 
 export class ConsoleUnavailable extends Error {}
+class ScreenshotStuck extends Error {}
 export class ConsoleBusy extends Error {}
 
 /** A console's byte stream, and what the proxy must do before joining it to the browser. */
@@ -186,12 +189,20 @@ export class ConsoleService {
       const dom = await lookupDomain(conn, r.uuid);
       if (!dom) throw notFound(`no domain ${r.uuid} on host ${hostId}`);
       const { ret, stream } = await conn.domainScreenshot({ dom, screen: 0, flags: 0 });
+      // A screen is a few hundred KiB at most: a stream still open after this long is stuck, not slow.
+      const stuck = setTimeout(() => stream.destroy(new ScreenshotStuck(`no complete screenshot within ${SCREENSHOT_TIMEOUT_MS} ms`)), SCREENSHOT_TIMEOUT_MS);
       const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      try {
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+      } finally {
+        clearTimeout(stuck);
+      }
       return { mime: ret.mime ?? 'unknown', bytes: Buffer.concat(chunks) };
     }).catch((err: unknown) => {
       if (isNotFound(err)) throw notFound(`no domain ${r.uuid} on host ${hostId}`);
-      if (err instanceof LibvirtError) throw conflict(`cannot take a screenshot of ${r.name} on host ${hostId}: ${err.message}`);
+      if (err instanceof LibvirtError || err instanceof ScreenshotStuck) {
+        throw conflict(`cannot take a screenshot of ${r.name} on host ${hostId}: ${err.message}`);
+      }
       throw err;
     });
     // The PNG codec is loaded by the first screenshot, not at start-up.

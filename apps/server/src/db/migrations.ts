@@ -59,4 +59,10 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_user ON audit_log(user_name, id);
     `,
   },
+  {
+    version: 2,
+    name: 'each user\'s interface language',
+    // NULL: not chosen yet (the browser's language applies).
+    sql: `ALTER TABLE users ADD COLUMN language TEXT;`,
+  },
 ];

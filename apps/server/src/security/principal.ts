@@ -19,5 +19,5 @@ declare module 'fastify' {
 }
 
 export function toSessionUser(u: UserRecord): SessionUser {
-  return { name: u.name, role: u.role, realm: u.realm, mustChangePassword: u.mustChangePassword };
+  return { name: u.name, role: u.role, realm: u.realm, mustChangePassword: u.mustChangePassword, language: u.language };
 }

@@ -1,4 +1,4 @@
-import { LoginRequestSchema, LoginResponseSchema, PasswordChangeRequestSchema, WhoAmISchema } from '@vireo/api';
+import { LanguageRequestSchema, LoginRequestSchema, LoginResponseSchema, PasswordChangeRequestSchema, WhoAmISchema } from '@vireo/api';
 import { z } from 'zod';
 import { badRequest } from '../errors/http-problem.js';
 import { sessionCookieName, sessionCookieOptions } from './cookies.js';
@@ -8,7 +8,7 @@ import type { RouteModule } from '../routes/route-module.js';
 const NoContent = z.null().describe('no content');
 
 export const sessionRoutes: RouteModule = (app, services) => {
-  const { config, auth, sessions, userService } = services;
+  const { config, auth, sessions, userService, users, clock } = services;
   const cookieName = sessionCookieName(config.insecureHttp);
 
   app.post(
@@ -101,6 +101,23 @@ export const sessionRoutes: RouteModule = (app, services) => {
         request.body.newPassword,
         p.method === 'session' ? p.session.idHash : undefined,
       );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/session/language',
+    {
+      config: { auth: { role: 'viewer', selfService: true, allowDuringPasswordChange: true } },
+      schema: {
+        tags: ['session'],
+        summary: "Remember the signed-in user's interface language (applied wherever they sign in)",
+        body: LanguageRequestSchema,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      users.update(request.principal!.user.name, { language: request.body.language }, clock.now());
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import type { Realm, Role, User } from '@vireo/api';
+import type { LanguageTag, Realm, Role, User } from '@vireo/api';
 import type { Db } from '../db/database.js';
 
 /** A user as stored, password hash included: never serialise this, use `toApiUser`. */
@@ -9,6 +9,8 @@ export interface UserRecord {
   passwordHash: string | null;
   mustChangePassword: boolean;
   disabled: boolean;
+  /** The interface language the user chose, null until they choose. */
+  language: LanguageTag | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -20,6 +22,7 @@ interface UserRow {
   password_hash: string | null;
   must_change_password: number;
   disabled: number;
+  language: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -32,6 +35,7 @@ function fromRow(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     mustChangePassword: row.must_change_password === 1,
     disabled: row.disabled === 1,
+    language: row.language === 'en' || row.language === 'zh-CN' ? row.language : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -54,6 +58,7 @@ export interface UserChanges {
   passwordHash?: string;
   mustChangePassword?: boolean;
   disabled?: boolean;
+  language?: LanguageTag;
 }
 
 /** The users table. PAM users get a row too (no password hash) so sessions, tokens and audit can name them. */
@@ -80,14 +85,14 @@ export class UserStore {
     ).n;
   }
 
-  insert(user: Omit<UserRecord, 'createdAt' | 'updatedAt'>, now: number): UserRecord {
+  insert(user: Omit<UserRecord, 'createdAt' | 'updatedAt' | 'language'>, now: number): UserRecord {
     this.db
       .prepare(
         `INSERT INTO users (name, realm, role, password_hash, must_change_password, disabled, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(user.name, user.realm, user.role, user.passwordHash, user.mustChangePassword ? 1 : 0, user.disabled ? 1 : 0, now, now);
-    return { ...user, createdAt: now, updatedAt: now };
+    return { ...user, language: null, createdAt: now, updatedAt: now };
   }
 
   update(name: string, changes: UserChanges, now: number): UserRecord | null {
@@ -108,6 +113,10 @@ export class UserStore {
     if (changes.disabled !== undefined) {
       sets.push('disabled = ?');
       values.push(changes.disabled ? 1 : 0);
+    }
+    if (changes.language !== undefined) {
+      sets.push('language = ?');
+      values.push(changes.language);
     }
     this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE name = ?`).run(...values, name);
     return this.get(name);

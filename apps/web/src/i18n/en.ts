@@ -8,7 +8,7 @@ import * as wizard from './sections/wizard.js';
 export const en = {
   app: { name: 'Vireo', skipToContent: 'Skip to content' },
   nav: { vms: 'Virtual machines', host: 'Host', main: 'Main' },
-  header: { signOut: 'Sign out', language: 'Language', signedInAs: 'Signed in as {{name}} ({{role}})' },
+  header: { signOut: 'Sign out', language: 'Language', signedInAs: 'Signed in as {{name}} ({{role}})', languageNotSaved: 'Your language choice was not saved' },
   roles: { viewer: 'viewer', operator: 'operator', admin: 'admin' },
   login: {
     title: 'Sign in',

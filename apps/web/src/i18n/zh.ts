@@ -9,7 +9,7 @@ import * as wizard from './sections/wizard.js';
 export const zh: Messages = {
   app: { name: 'Vireo', skipToContent: '跳到正文' },
   nav: { vms: '虚拟机', host: '主机', main: '主导航' },
-  header: { signOut: '退出登录', language: '语言', signedInAs: '当前用户 {{name}}（{{role}}）' },
+  header: { signOut: '退出登录', language: '语言', signedInAs: '当前用户 {{name}}（{{role}}）', languageNotSaved: '未能保存语言选择' },
   roles: { viewer: '只读用户', operator: '操作员', admin: '管理员' },
   login: {
     title: '登录',

@@ -2,9 +2,10 @@
 // English and Chinese: the same keys in both, the switch re-renders in Chinese and is remembered.
 import './setup-dom.js';
 import { MantineProvider } from '@mantine/core';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LanguageSelect } from '../../src/components/LanguageSelect.js';
 import { en } from '../../src/i18n/en.js';
 import { createI18n, detectLanguage, LANGUAGE_STORAGE_KEY } from '../../src/i18n/index.js';
@@ -38,17 +39,35 @@ describe('i18n', () => {
     expect(detectLanguage('xx', ['de'])).toBe('en');
   });
 
-  it('switches to Chinese from the Language select, and remembers it', () => {
-    localStorage.removeItem(LANGUAGE_STORAGE_KEY);
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** The app's providers around the picker, with the server's session answer (null: nobody signed in). */
+  function renderPicker(user: { language: 'en' | 'zh-CN' | null } | null, calls: { url: string; init?: RequestInit }[] = []) {
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push({ url, ...(init && { init }) });
+      if (init?.method === 'PUT') return Promise.resolve(new Response(null, { status: 204 }));
+      if (!user) return Promise.resolve(Response.json({ type: 'about:blank', title: 'Unauthorized', status: 401 }, { status: 401 }));
+      return Promise.resolve(
+        Response.json({ user: { name: 'u', role: 'viewer', realm: 'local', mustChangePassword: false, ...user }, authMethod: 'session', csrfToken: 'c' }),
+      );
+    });
     const i18n = createI18n('en');
     render(
       <MantineProvider withCssVariables={false} withGlobalClasses={false}>
-        <I18nextProvider i18n={i18n}>
-          <LanguageSelect />
-          <Probe />
-        </I18nextProvider>
+        <QueryClientProvider client={new QueryClient()}>
+          <I18nextProvider i18n={i18n}>
+            <LanguageSelect />
+            <Probe />
+          </I18nextProvider>
+        </QueryClientProvider>
       </MantineProvider>,
     );
+    return i18n;
+  }
+
+  it('switches to Chinese from the Language select, and remembers it in the browser', () => {
+    localStorage.removeItem(LANGUAGE_STORAGE_KEY);
+    renderPicker(null);
     expect(screen.getByRole('heading', { name: 'Virtual machines' })).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'zh-CN' } });
     expect(screen.getByRole('heading', { name: '虚拟机' })).toBeTruthy();
@@ -57,5 +76,18 @@ describe('i18n', () => {
     expect(screen.getByLabelText('语言')).toBeTruthy();
     expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('zh-CN');
     expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  it("applies the signed-in user's saved language, and saves a new choice for the user", async () => {
+    localStorage.removeItem(LANGUAGE_STORAGE_KEY);
+    const calls: { url: string; init?: RequestInit }[] = [];
+    renderPicker({ language: 'zh-CN' }, calls);
+    expect(await screen.findByRole('heading', { name: '虚拟机' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('语言'), { target: { value: 'en' } });
+    expect(screen.getByRole('heading', { name: 'Virtual machines' })).toBeTruthy();
+    await waitFor(() => expect(calls.some((c) => c.init?.method === 'PUT')).toBe(true));
+    const put = calls.find((c) => c.init?.method === 'PUT')!;
+    expect(put.url).toBe('/api/v1/session/language');
+    expect(JSON.parse(put.init?.body as string)).toEqual({ language: 'en' });
   });
 });

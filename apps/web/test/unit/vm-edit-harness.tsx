@@ -60,7 +60,7 @@ export function setup(options: { role?: Role; detail?: DomainDetail; handlers?: 
     const handler = handlers[key];
     if (handler) return Promise.resolve(handler(init));
     if (url === '/api/v1/session') {
-      return Promise.resolve(Response.json({ user: { name: 'u', role: options.role ?? 'admin', realm: 'local', mustChangePassword: false }, authMethod: 'session', csrfToken: 'csrf' }));
+      return Promise.resolve(Response.json({ user: { name: 'u', role: options.role ?? 'admin', realm: 'local', mustChangePassword: false, language: null }, authMethod: 'session', csrfToken: 'csrf' }));
     }
     if (url.endsWith('/domains')) return Promise.resolve(Response.json({ host: 'local', seq: 1, domains: [detail.summary] }));
     if (url === '/api/v1/hosts/local') return Promise.resolve(Response.json({ memory: { totalBytes: 8 * 2 ** 30, freeBytes: 3 * 2 ** 30 } }));

@@ -73,6 +73,12 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
   private readonly decoder = new PacketDecoder();
   private readonly pending = new Map<number, PendingCall>();
   private readonly streams = new Map<number, LibvirtStream>();
+  /**
+   * Stream packets that came before the reply opening their stream (by serial). libvirtd may start a download
+   * (a screenshot, say) as soon as the call is dispatched, so its data can overtake the reply on the wire; libvirt's
+   * own client registers the stream before calling for the same reason.
+   */
+  private readonly earlyStreamPackets = new Map<number, Packet[]>();
   private readonly messageHandlers = new Map<number, MessageHandler>();
   private nextSerial = 1;
   private closedWith: Error | undefined;
@@ -133,6 +139,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
       // Registered while handling the reply so stream packets right behind it in the same chunk find their stream.
       const stream = new LibvirtStream(this, { ...program, procedure: def.number, serial: packet.header.serial, name }, direction);
       this.streams.set(packet.header.serial, stream);
+      const early = this.earlyStreamPackets.get(packet.header.serial);
+      this.earlyStreamPackets.delete(packet.header.serial);
+      for (const p of early ?? []) stream.handlePacket(p);
       return { ret, stream };
     });
   }
@@ -177,6 +186,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
       };
       const fail = (err: Error): void => {
         cleanup(false);
+        this.earlyStreamPackets.delete(serial);
         reject(err);
       };
       const onAbort = (): void => fail(new Error(`${name} on ${this.description}: aborted`, { cause: options.signal?.reason }));
@@ -202,6 +212,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
           } else {
             reject(this.decodeError(reply.payload, name));
           }
+          // onReply took what arrived early for its stream; after a failed call it has no one to go to.
+          this.earlyStreamPackets.delete(serial);
         },
       });
       this.waiting.push({ serial, packet });
@@ -346,9 +358,16 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
         }
         return;
       case MessageType.STREAM:
-      case MessageType.STREAM_HOLE:
-        this.streams.get(header.serial)?.handlePacket(packet);
+      case MessageType.STREAM_HOLE: {
+        const stream = this.streams.get(header.serial);
+        if (stream) stream.handlePacket(packet);
+        else if (this.pending.has(header.serial)) {
+          const early = this.earlyStreamPackets.get(header.serial);
+          if (early) early.push(packet);
+          else this.earlyStreamPackets.set(header.serial, [packet]);
+        }
         return;
+      }
       case MessageType.MESSAGE:
         this.messageHandlers.get(header.program)?.(packet);
         return;
@@ -373,6 +392,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
     }
     const streams = [...this.streams.values()];
     this.streams.clear();
+    this.earlyStreamPackets.clear();
     for (const stream of streams) stream.destroy(new ConnectionClosedError(reason.message, { cause: reason }));
     this.emit('close', reason);
   }

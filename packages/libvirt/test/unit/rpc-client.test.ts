@@ -595,6 +595,25 @@ describe('streams', () => {
     expect(stream.errored).toBeNull();
   });
 
+  it('keeps stream data and EOF that overtake the reply (a screenshot), and delivers them once the stream opens', async () => {
+    const { client, daemon } = await setup();
+    const chunks = [pattern(700, 1), pattern(1300, 2)];
+    daemon.handle(DOWNLOAD.number, (call) => {
+      call.confirmFinish();
+      // libvirtd may start sending before its reply: the data, the EOF, then the reply, in that order.
+      call.conn.sendRaw(
+        Buffer.concat([
+          ...chunks.map((c) => call.streamFrame(MessageStatus.CONTINUE, c)),
+          call.streamFrame(MessageStatus.CONTINUE, Buffer.alloc(0)),
+          call.replyFrame(voidCodec, undefined),
+        ]),
+      );
+    });
+    const { stream } = await client.callStream(PROGRAM, 'storageVolDownload', DOWNLOAD, args, 'read');
+    const got = await collect(stream);
+    expect(Buffer.concat(got).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   it("a download's reader sees its end only after the daemon confirmed the finish", async () => {
     const { client, daemon } = await setup();
     let opened: IncomingCall | undefined;

@@ -17,7 +17,7 @@ function isPublic(r: RouteEntry): boolean {
 }
 
 /** Changes a viewer may make, to their own account only. Everything else that changes state needs operator+. */
-const VIEWER_SELF_SERVICE = new Set(['DELETE /api/v1/session', 'POST /api/v1/session/password', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id']);
+const VIEWER_SELF_SERVICE = new Set(['DELETE /api/v1/session', 'POST /api/v1/session/password', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'PUT /api/v1/session/language']);
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

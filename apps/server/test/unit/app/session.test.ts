@@ -14,7 +14,7 @@ describe('sign-in and sign-out', () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin', password: ADMIN_PASSWORD } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      user: { name: 'admin', role: 'admin', realm: 'local', mustChangePassword: false },
+      user: { name: 'admin', role: 'admin', realm: 'local', mustChangePassword: false, language: null },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as unknown,
     });
     const setCookie = String(res.headers['set-cookie']);
@@ -70,6 +70,25 @@ describe('sign-in and sign-out', () => {
     });
     expect(failed.statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: current.cookie } })).statusCode).toBe(200);
+  });
+});
+
+describe('interface language', () => {
+  it('is remembered per user, for every session of theirs, and refused when unknown', async () => {
+    const viewer = await login(h.app, 'vic', await addUser(h, 'vic', 'viewer'));
+    const set = await h.app.inject({ method: 'PUT', url: '/api/v1/session/language', headers: viewer.headers, payload: { language: 'zh-CN' } });
+    expect(set.statusCode).toBe(204);
+    // A new sign-in (another browser) gets it with the user; the admin's choice is their own.
+    const again = await login(h.app, 'vic', 'vic-password-123');
+    expect(again.body.user).toMatchObject({ name: 'vic', language: 'zh-CN' });
+    const whoami = await h.app.inject({ url: '/api/v1/session', headers: { cookie: again.cookie } });
+    expect(whoami.json<{ user: { language: string } }>().user.language).toBe('zh-CN');
+    expect((await login(h.app, 'admin', ADMIN_PASSWORD)).body.user).toMatchObject({ language: null });
+    const bad = await h.app.inject({ method: 'PUT', url: '/api/v1/session/language', headers: viewer.headers, payload: { language: 'xx' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ errors: { field: string }[] }>().errors[0]?.field).toBe('body.language');
+    const anonymous = await h.app.inject({ method: 'PUT', url: '/api/v1/session/language', payload: { language: 'en' } });
+    expect(anonymous.statusCode).toBe(401);
   });
 });
 

@@ -33,7 +33,7 @@ describe('API tokens', () => {
 
     const me = await h.app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${created.token}` } });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ user: { name: 'admin', role: 'admin', realm: 'local', mustChangePassword: false }, authMethod: 'token' });
+    expect(me.json()).toEqual({ user: { name: 'admin', role: 'admin', realm: 'local', mustChangePassword: false, language: null }, authMethod: 'token' });
     const users = await h.app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${created.token}` } });
     expect(users.statusCode).toBe(200);
   });
