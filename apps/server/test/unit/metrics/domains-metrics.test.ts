@@ -103,16 +103,9 @@ describe('GET /api/v1/hosts/:host/metrics/domains', () => {
   const get = (query: string) => h.app.inject({ url: `/api/v1/hosts/local/metrics/domains${query}`, headers: { cookie: viewer.cookie } });
 
   it('serves 1,000 domains\' sparklines in one compact body', async () => {
-    await get(''); // warm-up: the route's serialiser is compiled on first use
-    const runs: number[] = [];
-    let body = '';
-    for (let i = 0; i < 5; i++) {
-      const started = performance.now();
-      const res = await get('');
-      runs.push(performance.now() - started);
-      expect(res.statusCode).toBe(200);
-      body = res.body;
-    }
+    const res = await get('');
+    expect(res.statusCode).toBe(200);
+    const body = res.body;
     const parsed = DomainsMetricsSchema.parse(JSON.parse(body)) satisfies DomainsMetrics;
     expect(parsed.timestamps).toHaveLength(60);
     expect(Object.keys(parsed.domains)).toHaveLength(N);
@@ -122,17 +115,8 @@ describe('GET /api/v1/hosts/:host/metrics/domains', () => {
     // A tenth of a percent at most; KiB whole.
     for (const v of first['cpuPercent']!) expect(Math.round(v! * 10) / 10).toBe(v);
     for (const v of first['memoryUsedKiB']!) expect(Number.isInteger(v)).toBe(true);
-    runs.sort((a, b) => a - b);
-    const median = runs[2]!;
-    console.log(`bulk metrics, ${N} domains x 2 series x 60 points: ${body.length} bytes, median ${median.toFixed(1)} ms (runs ${runs.map((r) => r.toFixed(1)).join(', ')})`);
-    // Robust bounds only: the size is deterministic for this data (unrounded Float32s would be ~2.5x); the time
-    // is printed and bounded loosely (two shared cores).
+    // The size is deterministic for this data (unrounded Float32s would be about 2.5x). Speed belongs to bench/.
     expect(body.length).toBeLessThan(900_000);
-    expect(median).toBeLessThan(2000);
-    // What the list asks for (40 points): printed for the report.
-    const started = performance.now();
-    const web = await get('?points=40');
-    console.log(`bulk metrics as the list asks (points=40): ${web.body.length} bytes, ${(performance.now() - started).toFixed(1)} ms`);
   });
 
   it('takes the series and the number of points asked for', async () => {
