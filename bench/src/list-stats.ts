@@ -28,6 +28,7 @@ import {
   cleanup,
   devKvm,
   domainXml,
+  finishBenchDomains,
   listBenchDomains,
   openPatiently,
   pool,
@@ -290,7 +291,7 @@ function printResults(results: Record<Contender, Summary>): void {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let conn = await openPatiently(uri, 120_000);
+  const conn = await openPatiently(uri, 120_000);
   let exitCode = 0;
   try {
     if (opts.cleanup) {
@@ -364,15 +365,7 @@ async function main(): Promise<number> {
     if (!(err instanceof Interrupted) && !interrupted) throw err;
     exitCode = 130;
   } finally {
-    if (!opts.keep && !opts.cleanup) {
-      if (conn.closed) conn = await openPatiently(uri, 300_000);
-      log(`cleaning up ${PREFIX}* domains`);
-      const removed = await cleanup(conn, BENCH);
-      log(`  undefined ${removed}`);
-    } else if (opts.keep) {
-      log(`--keep: leaving the ${PREFIX}* domains defined (remove them with --cleanup)`);
-    }
-    await conn.close();
+    await finishBenchDomains(conn, uri, BENCH, opts);
   }
   return exitCode;
 }

@@ -32,7 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DomainEventType, LibvirtConnection, uuidToString, type DomainEvent, type Subscription } from '@vireo/libvirt';
 import WebSocket from 'ws';
-import { benchName, cleanup, devKvm, domainXml, openPatiently, pool, type BenchDomains } from './common/domains.js';
+import { benchName, cleanup, devKvm, domainXml, finishBenchDomains, openPatiently, pool, type BenchDomains } from './common/domains.js';
 import {
   abort,
   checkInterrupted,
@@ -599,7 +599,7 @@ function printPhases(phases: readonly { label: string; domains: number; p: Phase
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let conn = await openPatiently(uri, 120_000);
+  const conn = await openPatiently(uri, 120_000);
   let server: ServerProcess | undefined;
   let api: ApiClient | undefined;
   let socket: EventsSocket | undefined;
@@ -773,14 +773,7 @@ async function main(): Promise<number> {
       log('stopping the server');
       await server.stop();
     }
-    if (!opts.keep && !opts.cleanup) {
-      if (conn.closed) conn = await openPatiently(uri, 300_000);
-      log(`removing ${PREFIX}* domains`);
-      log(`  removed ${await cleanup(conn, BENCH)}`);
-    } else if (opts.keep) {
-      log(`--keep: leaving the ${PREFIX}* domains (remove them with --cleanup)`);
-    }
-    await conn.close();
+    await finishBenchDomains(conn, uri, BENCH, opts);
   }
   return exitCode;
 }

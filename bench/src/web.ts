@@ -29,7 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { LibvirtConnection } from '@vireo/libvirt';
-import { benchName, cleanup, devKvm, domainXml, openPatiently, pool, type BenchDomains } from './common/domains.js';
+import { benchName, cleanup, devKvm, domainXml, finishBenchDomains, openPatiently, pool, type BenchDomains } from './common/domains.js';
 import { checkInterrupted, handleSignals, interrupted, Interrupted, pause, runMain } from './common/interrupt.js';
 import { log } from './common/log.js';
 import { machineInfo } from './common/machine.js';
@@ -565,7 +565,7 @@ async function openListTab(rig: Rig) {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let conn = await openPatiently(uri, 120_000);
+  const conn = await openPatiently(uri, 120_000);
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let exitCode = 0;
@@ -751,14 +751,7 @@ async function main(): Promise<number> {
       log('stopping the server');
       await server.stop();
     }
-    if (!opts.keep && !opts.cleanup) {
-      if (conn.closed) conn = await openPatiently(uri, 300_000);
-      log(`removing ${PREFIX}* domains`);
-      log(`  removed ${await cleanup(conn, BENCH)}`);
-    } else if (opts.keep) {
-      log(`--keep: leaving the ${PREFIX}* domains (remove them with --cleanup)`);
-    }
-    await conn.close();
+    await finishBenchDomains(conn, uri, BENCH, opts);
   }
   return exitCode;
 }

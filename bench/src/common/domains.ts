@@ -120,3 +120,19 @@ export async function cleanup(conn: LibvirtConnection, bench: BenchDomains): Pro
   if (left.length > 0) throw new Error(`${left.length} ${bench.prefix}* domains are still defined after cleanup`);
   return removed;
 }
+
+/**
+ * A benchmark's last step: removes its domains unless `--keep` or `--cleanup` (which did it already) was given,
+ * reopening the connection when the daemon dropped it during the run, then closes the connection.
+ */
+export async function finishBenchDomains(conn: LibvirtConnection, uri: string, bench: BenchDomains, opts: { keep: boolean; cleanup: boolean }): Promise<void> {
+  let c = conn;
+  if (!opts.keep && !opts.cleanup) {
+    if (c.closed) c = await openPatiently(uri, 300_000);
+    log(`removing ${bench.prefix}* domains`);
+    log(`  ${bench.removed} ${await cleanup(c, bench)}`);
+  } else if (opts.keep) {
+    log(`--keep: leaving the ${bench.prefix}* domains defined (remove them with --cleanup)`);
+  }
+  await c.close();
+}

@@ -12,10 +12,9 @@ import type { RouteModule } from '../routes/route-module.js';
 import type { Principal } from '../security/principal.js';
 import { registerSocketRoute } from '../security/websocket.js';
 import { bridge, EarlyMessages } from './bridge.js';
-import { ConsoleBusy, ConsoleService, ConsoleUnavailable } from './console-service.js';
-import { acceptClientWithoutAuth, authenticateToServer, RfbError } from './rfb-auth.js';
 import { ByteQueue } from './byte-queue.js';
-import type { OpenedConsole } from './console-service.js';
+import { ConsoleBusy, ConsoleService, ConsoleUnavailable, type OpenedConsole } from './console-service.js';
+import { acceptClientWithoutAuth, authenticateToServer, RfbError } from './rfb-auth.js';
 import type { ConsoleTicketGrant } from './ticket-store.js';
 
 const TAGS = ['consoles'];
@@ -106,7 +105,6 @@ async function serveConsole(consoles: ConsoleService, grant: ConsoleTicketGrant,
 
 export const consoleRoutes: RouteModule = (app, { runtimes, clock }) => {
   const consoles = new ConsoleService(runtimes, clock);
-  const DomainConsoleParams = DomainParamsSchema;
 
   app.get(
     '/api/v1/hosts/:host/domains/:uuid/consoles',
@@ -115,7 +113,7 @@ export const consoleRoutes: RouteModule = (app, { runtimes, clock }) => {
       schema: {
         tags: TAGS,
         summary: 'The displays (VNC, SPICE) and serial console a domain offers, with their live listen addresses and ports',
-        params: DomainConsoleParams,
+        params: DomainParamsSchema,
         response: { 200: ConsoleInfoSchema },
       },
     },
@@ -129,7 +127,7 @@ export const consoleRoutes: RouteModule = (app, { runtimes, clock }) => {
       schema: {
         tags: TAGS,
         summary: 'A ticket for one console session (WebSocket /api/v1/consoles/:ticket), bound to this session; 409 when the domain is not running or lacks that console',
-        params: DomainConsoleParams,
+        params: DomainParamsSchema,
         body: ConsoleTicketRequestSchema,
         response: { 201: ConsoleTicketSchema },
       },
@@ -149,7 +147,7 @@ export const consoleRoutes: RouteModule = (app, { runtimes, clock }) => {
       schema: {
         tags: TAGS,
         summary: 'A virt-viewer (.vv) file for remote-viewer; 409 with the reason when the display listens only on the host',
-        params: DomainConsoleParams.extend({ file: z.enum(['spice.vv', 'vnc.vv']) }),
+        params: DomainParamsSchema.extend({ file: z.enum(['spice.vv', 'vnc.vv']) }),
         response: { 200: z.string().describe('the .vv file (application/x-virt-viewer)') },
       },
     },
@@ -171,7 +169,7 @@ export const consoleRoutes: RouteModule = (app, { runtimes, clock }) => {
       schema: {
         tags: TAGS,
         summary: 'A PNG of the running domain\'s screen, scaled down to at most `width` pixels wide',
-        params: DomainConsoleParams,
+        params: DomainParamsSchema,
         querystring: z.object({ width: z.coerce.number().int().min(16).max(4096).default(320) }),
       },
     },

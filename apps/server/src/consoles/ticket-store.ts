@@ -47,8 +47,8 @@ export class TicketStore {
    */
   claim(ticket: string, owner: string): { grant: ConsoleTicketGrant; release: () => void } | { refused: string } {
     const entry = this.entries.get(ticket);
+    // A session that ended (its last socket closed) took its ticket with it: unknown from then on.
     if (!entry || entry.grant.owner !== owner) return { refused: 'unknown console ticket' };
-    if (entry.used && entry.open === 0) return { refused: 'console ticket already used' };
     // SPICE's further channels may follow the first for as long as the session lasts.
     if (entry.grant.type !== 'spice' && entry.used) return { refused: 'console ticket already used' };
     if (!entry.used && this.clock.now() > entry.grant.expiresAt) {
@@ -67,11 +67,6 @@ export class TicketStore {
         if (entry.open === 0) this.entries.delete(ticket);
       },
     };
-  }
-
-  /** Tickets of a session that ended: none can be opened any more (open consoles close with their sockets). */
-  revokeOwner(owner: string): void {
-    for (const [k, e] of this.entries) if (e.grant.owner === owner && e.open === 0) this.entries.delete(k);
   }
 
   get size(): number {

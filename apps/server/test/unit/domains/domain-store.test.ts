@@ -1,26 +1,9 @@
 import type { DomainSummary } from '@vireo/api';
 import { describe, expect, it } from 'vitest';
 import { DomainStore } from '../../../src/domains/domain-store.js';
+import { domainRow } from '../../helpers/domain-row.js';
 
-const row = (uuid: string, name: string, extra: Partial<DomainSummary> = {}): DomainSummary => ({
-  uuid,
-  name,
-  title: null,
-  id: null,
-  state: 'shutoff',
-  stateReason: 'unknown',
-  vcpus: 1,
-  maxVcpus: 1,
-  memoryKiB: 1024,
-  maxMemoryKiB: 1024,
-  autostart: false,
-  persistent: true,
-  graphics: null,
-  cpuPercent: null,
-  memoryUsedKiB: null,
-  addresses: [],
-  ...extra,
-});
+const row = (uuid: string, name: string, extra: Partial<DomainSummary> = {}): DomainSummary => domainRow(uuid, { name, ...extra });
 
 describe('DomainStore', () => {
   it('lists by name and reports a put only when something but stats changed', () => {

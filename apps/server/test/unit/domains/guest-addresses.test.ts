@@ -6,27 +6,11 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DomainStore } from '../../../src/domains/domain-store.js';
 import { DomainTracker } from '../../../src/domains/domain-tracker.js';
+import { domainRow } from '../../helpers/domain-row.js';
 import { waitFor } from '../../../../../packages/libvirt/test/support/libvirt.js';
 
-const row = (uuid: string, extra: Partial<DomainSummary> = {}): DomainSummary => ({
-  uuid,
-  name: `vm-${uuid}`,
-  title: null,
-  id: 1,
-  state: 'running',
-  stateReason: 'booted',
-  vcpus: 1,
-  maxVcpus: 1,
-  memoryKiB: 1024,
-  maxMemoryKiB: 1024,
-  autostart: false,
-  persistent: true,
-  graphics: null,
-  cpuPercent: null,
-  memoryUsedKiB: null,
-  addresses: [],
-  ...extra,
-});
+const row = (uuid: string, extra: Partial<DomainSummary> = {}): DomainSummary =>
+  domainRow(uuid, { id: 1, state: 'running', stateReason: 'booted', ...extra });
 
 describe('DomainStore addresses', () => {
   it('keeps found addresses across re-reads of an active domain, compares them by value, clears them on stop', () => {
