@@ -3,6 +3,7 @@ import { ErrorCode, isLibvirtError, type LibvirtConnection } from '@vireo/libvir
 import { readCapabilities, readDomainCapabilities, type CapabilitiesView, type DomainCapabilitiesView } from '@vireo/libvirt-xml';
 import { toApiHealth } from './host-health.js';
 import type { ManagedHost } from './managed-host.js';
+import { NodeCounters } from './node-counters.js';
 import { formatLibvirtVersion } from './versions.js';
 
 /** What does not change while a connection lives: asked once per connection, not per request. */
@@ -41,6 +42,7 @@ export class HostInfoService {
   private readonly statics = new WeakMap<LibvirtConnection, Promise<StaticHostInfo>>();
   private readonly capabilitiesCache = new WeakMap<LibvirtConnection, Promise<CapabilitiesView>>();
   private readonly domainCapsCache = new WeakMap<LibvirtConnection, Map<string, Promise<DomainCapabilitiesView>>>();
+  private readonly counters = new NodeCounters();
 
   async summary(host: ManagedHost): Promise<HostSummary> {
     const conn = host.connection();
@@ -103,7 +105,7 @@ export class HostInfoService {
 
   private staticInfo(host: ManagedHost, conn: LibvirtConnection): Promise<StaticHostInfo> {
     return this.cached(this.statics, conn, async () => {
-      const [hostname, node, lib, hvType, hvVersion, caps] = await Promise.all([
+      const [hostname, node, memoryTotalKiB, lib, hvType, hvVersion, caps] = await Promise.all([
         conn.connectGetHostname(undefined).then(
           ({ hostname }) => hostname,
           (err: unknown) => {
@@ -113,6 +115,12 @@ export class HostInfoService {
           },
         ),
         conn.nodeGetInfo(undefined),
+        // The memory statistics' total is the host's (/proc/meminfo); nodeGetInfo's counts only the memory of NUMA
+        // nodes, which leaves out memory the kernel put in none (seen here: 9.8 of 23.5 GiB).
+        this.counters.read(conn).then(
+          ({ memory }) => memory['total'],
+          () => undefined,
+        ),
         conn.connectGetLibVersion(undefined),
         conn.connectGetType(undefined),
         conn.connectGetVersion(undefined),
@@ -130,8 +138,8 @@ export class HostInfoService {
           threads: node.threads,
           numaNodes: node.nodes,
         },
-        // nodeGetInfo reports KiB.
-        totalMemoryBytes: Number(node.memory) * 1024,
+        // Both report KiB.
+        totalMemoryBytes: Number(memoryTotalKiB ?? node.memory) * 1024,
         libvirtVersion: formatLibvirtVersion(lib.lib_ver),
         hypervisor: { type: hvType.type, version: formatLibvirtVersion(hvVersion.hv_ver) },
         kvm: kvmAvailability(caps),
