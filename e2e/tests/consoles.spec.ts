@@ -1,10 +1,11 @@
 // Consoles through Vireo's own WebSocket proxy: a running diskless VM's VNC screen shows SeaBIOS (the canvas's
 // pixels are read), Ctrl+Alt+Del from the page resets the guest (its serial console, open in a second page, shows
 // SeaBIOS again), the serial console shows SeaBIOS and is taken over from a second client, the console reconnects
-// across a VM restart; a SPICE VM's page explains why it has no in-browser viewer, its .vv file is refused while the
-// display listens on localhost and then names the live port, and it switches to VNC. No CSP violations, nothing
-// serious for axe; screenshots in English and Chinese are kept as artifacts.
-import type { Page, TestInfo } from '@playwright/test';
+// across a VM restart; a SPICE VM's screen shows SeaBIOS in spice-html5 (a socket per channel on one ticket, all
+// closed when the page goes), its Ctrl+Alt+Del resets the guest, it reconnects across a restart, its .vv file is
+// refused while the display listens on localhost and then names the live port, and it switches to VNC. No CSP
+// violations, nothing serious for axe; screenshots in English and Chinese are kept as artifacts.
+import type { Page, TestInfo, WebSocket } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { en } from '../../apps/web/src/i18n/en.js';
 import { zh } from '../../apps/web/src/i18n/zh.js';
@@ -54,18 +55,30 @@ function statusOf(page: Page, kind: string) {
   return page.locator(`[data-console-status="${kind}"]`);
 }
 
-/** Pixels of noVNC's canvas that are not black: SeaBIOS's text screen has some hundreds. */
-function litPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="vnc-screen"] canvas');
-    if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+/** Pixels of the console's canvas (noVNC's, or spice-html5's) that are not black: SeaBIOS's text screen has some hundreds. */
+async function litPixels(page: Page, screenTestId = 'vnc-screen'): Promise<number> {
+  return (await screenPixels(page, screenTestId)).lit;
+}
+
+/** How many of the canvas's pixels are lit, of how many. */
+function screenPixels(page: Page, screenTestId: string): Promise<{ lit: number; total: number }> {
+  return page.evaluate((testId) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${testId}"] canvas`);
+    if (!canvas || canvas.width === 0 || canvas.height === 0) return { lit: 0, total: 0 };
     const ctx = canvas.getContext('2d');
-    if (!ctx) return 0;
+    if (!ctx) return { lit: 0, total: 0 };
     const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
     let lit = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 96) lit++;
-    return lit;
-  });
+    return { lit, total: data.length / 4 };
+  }, screenTestId);
+}
+
+/** Uncaught errors in the page. */
+function pageErrors(page: Page): string[] {
+  const found: string[] = [];
+  page.on('pageerror', (err) => found.push(String(err)));
+  return found;
 }
 
 /** The text xterm shows (its DOM renderer's rows). */
@@ -210,14 +223,72 @@ test.describe.serial('a SPICE VM', () => {
     if (vm) await removeTestVm(vm.name, requiredEnv(STATE_DIR_VAR));
   });
 
-  test('explains the missing in-browser viewer; the .vv file after listening on all addresses; switch to VNC', async ({ page }, testInfo) => {
+  test('shows the SeaBIOS screen in spice-html5; Ctrl+Alt+Del resets the guest; every channel closes with the page', async ({ page, context }, testInfo) => {
     const csp = cspViolations(page);
+    const errors = pageErrors(page);
+    const sockets: WebSocket[] = [];
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/api/v1/consoles/')) sockets.push(ws);
+    });
     await signIn(page);
     await openConsole(page, vm);
-    await expect(page.getByTestId('spice-explanation')).toContainText('Vireo has no in-browser SPICE viewer');
+    await expect(page.getByRole('region', { name: `Screen of ${vm.name}`, exact: true })).toBeVisible();
+    await expect(statusOf(page, 'connected')).toBeVisible({ timeout: BOOT_TIMEOUT });
+    // Text on black: some hundreds of lit pixels, far from all of them.
+    await expect
+      .poll(async () => {
+        const { lit, total } = await screenPixels(page, 'spice-screen');
+        return lit > 300 && lit < total / 2;
+      }, { timeout: BOOT_TIMEOUT, message: 'SeaBIOS text on the SPICE canvas' })
+      .toBe(true);
+    // One ticket, a socket per channel: main, display, inputs, cursor.
+    expect(sockets.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(sockets.map((ws) => ws.url())).size).toBe(1);
     await expect(page.getByTestId('spice-local-only')).toContainText('127.0.0.1');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, testInfo, 'console-spice-en');
+
+    // Ctrl+Alt+Del from the SPICE console: SeaBIOS resets the machine, and says so on the serial console (second page).
+    const serial = await context.newPage();
+    await openSerial(serial, vm);
+    await expect(statusOf(serial, 'connected')).toBeVisible({ timeout: BOOT_TIMEOUT });
+    await virsh('reset', vm.name);
+    await expect.poll(() => serialText(serial), { timeout: BOOT_TIMEOUT }).toContain('SeaBIOS');
+    await serial.getByRole('button', { name: 'Clear', exact: true }).click();
+    await expect.poll(() => serialText(serial)).not.toContain('SeaBIOS');
+    // The display survived the reset.
+    await expect(statusOf(page, 'connected')).toBeVisible();
+    await page.getByRole('button', { name: 'Send keys', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Ctrl+Alt+Del', exact: true })).toBeEnabled();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Ctrl+Alt+Del', exact: true }).click();
+    await expect(page.getByText('Sent Ctrl+Alt+Del', { exact: true })).toBeVisible();
+    await expect.poll(() => serialText(serial), { timeout: BOOT_TIMEOUT, message: 'SeaBIOS again after Ctrl+Alt+Del' }).toContain('SeaBIOS');
+    await serial.close();
+    await expect.poll(() => litPixels(page, 'spice-screen'), { timeout: BOOT_TIMEOUT }).toBeGreaterThan(300);
+
+    await chooseLanguage(page, page.getByRole('combobox', { name: en.header.language, exact: true }), '简体中文');
+    await expect(page.getByRole('region', { name: `${vm.name} 的屏幕`, exact: true })).toBeVisible();
+    await expect(page.getByTestId('spice-explanation')).toContainText('上方的查看器显示屏幕');
+    await screenshot(page, testInfo, 'console-spice-zh-CN');
+    await chooseLanguage(page, page.getByRole('combobox', { name: zh.header.language, exact: true }), 'English');
+
+    // Leaving the page (in the app, no reload) closes every channel's socket.
+    await page.getByRole('link', { name: `Back to ${vm.name}`, exact: true }).click();
+    await expect(page.getByRole('region', { name: `Screen of ${vm.name}`, exact: true })).toHaveCount(0);
+    await expect.poll(() => sockets.filter((ws) => !ws.isClosed()).length, { message: 'console sockets left open' }).toBe(0);
+    expect(csp).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  test('reconnects across a restart; the .vv file after listening on all addresses; switch to VNC', async ({ page }, testInfo) => {
+    const csp = cspViolations(page);
+    const errors = pageErrors(page);
+    await signIn(page);
+    await openConsole(page, vm);
+    await expect(page.getByTestId('spice-explanation')).toContainText('remote-viewer');
+    await expect(page.getByTestId('spice-local-only')).toContainText('127.0.0.1');
+    await expect(statusOf(page, 'connected')).toBeVisible({ timeout: BOOT_TIMEOUT });
 
     // On localhost a native viewer could not connect: the server refuses the file and says why.
     await page.getByRole('button', { name: 'Download .vv file', exact: true }).click();
@@ -233,9 +304,15 @@ test.describe.serial('a SPICE VM', () => {
     await expect(page.getByText('The display will listen on all addresses after the next start of the virtual machine.', { exact: true })).toBeVisible();
     expect(graphicsOf(await virsh('dumpxml', '--inactive', vm.name)).listen).toBe('0.0.0.0');
 
-    // After a restart the live display listens everywhere: the file names its live port.
+    // The viewer waits while the VM is off and reconnects (new ticket, new port) when it starts again.
     await virsh('destroy', vm.name);
+    await expect(statusOf(page, 'off')).toBeVisible({ timeout: BOOT_TIMEOUT });
     await virsh('start', vm.name);
+    await expect(statusOf(page, 'connected')).toBeVisible({ timeout: BOOT_TIMEOUT });
+    await expect.poll(() => litPixels(page, 'spice-screen'), { timeout: BOOT_TIMEOUT }).toBeGreaterThan(300);
+    await screenshot(page, testInfo, 'console-spice-reconnected-en');
+
+    // The live display listens everywhere: the file names its live port.
     await page.reload();
     await expect(page.getByTestId('spice-explanation')).toBeVisible();
     await expect(page.getByTestId('spice-local-only')).toHaveCount(0);
@@ -248,11 +325,6 @@ test.describe.serial('a SPICE VM', () => {
     expect(Number(file['virt-viewer']?.['port'])).toBe(live.port);
     expect(file['virt-viewer']?.['host']).toBeTruthy();
 
-    await chooseLanguage(page, page.getByRole('combobox', { name: en.header.language, exact: true }), '简体中文');
-    await expect(page.getByTestId('spice-explanation')).toContainText('Vireo 没有浏览器内的 SPICE 查看器');
-    await screenshot(page, testInfo, 'console-spice-zh-CN');
-    await chooseLanguage(page, page.getByRole('combobox', { name: zh.header.language, exact: true }), 'English');
-
     await page.getByRole('button', { name: 'Switch to VNC', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Switch ${vm.name} to VNC?` });
     await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
@@ -260,5 +332,6 @@ test.describe.serial('a SPICE VM', () => {
     await expect(page.locator('[data-pending-restart="graphics"]')).toBeVisible();
     expect(graphicsOf(await virsh('dumpxml', '--inactive', vm.name)).type).toBe('vnc');
     expect(csp).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 import { Alert, Badge, Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import type { ConsoleInfo, DomainEdit } from '@vireo/api';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../components/notify.js';
 import { EditErrorAlert } from '../vms/details/EditErrorAlert.js';
 import { useEditDomain, useReloadDetail } from '../vms/details/mutations.js';
 import { useDomainDetail } from '../vms/details/queries.js';
 import { consoleInfoKey, fetchVirtViewerFile, saveTextFile } from './api.js';
+
+// spice-html5 comes with the viewer, only to pages that show one.
+const SpiceConsole = lazy(() => import('./SpiceConsole.js').then((m) => ({ default: m.SpiceConsole })));
 
 type Graphics = ConsoleInfo['graphics'][number];
 type Change = 'switch' | 'listen';
@@ -23,9 +26,10 @@ export interface SpicePanelProps {
 }
 
 /**
- * A SPICE display: Vireo has no in-browser SPICE viewer (spice-html5 is optional, old and LGPL), so the page says
- * so and offers what works: a virt-viewer file for remote-viewer (when the display is reachable from the user's
- * machine), listening on all addresses, or switching the VM to VNC.
+ * A SPICE display: the in-browser viewer (spice-html5 through the server's proxy, which reaches a display that
+ * listens only on the host) for users who may open consoles, and what a native viewer needs: a virt-viewer file for
+ * remote-viewer (when the display is reachable from the user's machine), listening on all addresses, or switching
+ * the VM to VNC.
  */
 export function SpicePanel({ host, uuid, name, graphics, live, canOpen, canEdit }: SpicePanelProps) {
   const { t } = useTranslation();
@@ -37,6 +41,14 @@ export function SpicePanel({ host, uuid, name, graphics, live, canOpen, canEdit 
   const [done, setDone] = useState<Change | null>(null);
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const [downloading, setDownloading] = useState(false);
+  // A start or stop of the VM applied (or will apply) what was changed and outdated a refused download: the
+  // console info, refetched on the state change, tells what is now.
+  const [seenLive, setSeenLive] = useState(live);
+  if (live !== seenLive) {
+    setSeenLive(live);
+    setDone(null);
+    setDownloadError(null);
+  }
 
   const download = async () => {
     setDownloading(true);
@@ -78,10 +90,21 @@ export function SpicePanel({ host, uuid, name, graphics, live, canOpen, canEdit 
           </Badge>
         )}
       </Group>
-      <Alert color="blue" role="note" data-testid="spice-explanation">
-        {t('consoles.spice.noViewer')}
-      </Alert>
-      {graphics.localOnly && done !== 'listen' && (
+      {canOpen ? (
+        <Suspense fallback={<Text>{t('consoles.loading')}</Text>}>
+          <SpiceConsole host={host} uuid={uuid} name={name} live={live} />
+        </Suspense>
+      ) : (
+        <Alert color="gray" role="note" data-testid="spice-explanation">
+          {t('consoles.needsOperator')}
+        </Alert>
+      )}
+      {canOpen && (
+        <Text size="sm" c="gray.7" data-testid="spice-explanation">
+          {t('consoles.spice.viewerNote')}
+        </Text>
+      )}
+      {canOpen && graphics.localOnly && done !== 'listen' && (
         <Alert color="orange" role="note" data-testid="spice-local-only">
           {t('consoles.spice.localOnly', { address: graphics.listen ?? graphics.socket ?? '127.0.0.1' })}
         </Alert>

@@ -1,10 +1,11 @@
 import RFB from '@novnc/novnc';
-import { Button, Group, NativeSelect, Paper, Popover, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, NativeSelect, Paper, Stack, Text, Textarea } from '@mantine/core';
 import type { ConsoleTicket } from '@vireo/api';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConsoleStatusLine } from './ConsoleStatusLine.js';
-import { MAX_TYPED_CHARS, SEND_KEYS, sendKeysEvents, sendKeysLabel, type SendKeysId, typingEvents, TYPING_INTERVAL_MS } from './keys.js';
+import { MAX_TYPED_CHARS, sendKeysEvents, sendKeysLabel, type SendKeysId, typingEvents, TYPING_INTERVAL_MS } from './keys.js';
+import { SendKeysMenu } from './SendKeysMenu.js';
 import { consoleSocketUrl, type TransportHandlers } from './session.js';
 import { useConsoleSession } from './useConsoleSession.js';
 import { savedScaling, SCALING, SCALING_KEY, scalingFlags, sendEvents, typeGroups, type ScalingMode } from './vnc-controls.js';
@@ -32,7 +33,6 @@ export function VncConsole({ host, uuid, name, live, popOutHref, popout }: VncCo
   const [typing, setTyping] = useState<{ done: number; total: number } | null>(null);
   const cancelTyping = useRef<(() => void) | null>(null);
   const [lastSent, setLastSent] = useState<string | null>(null);
-  const [keysOpen, setKeysOpen] = useState(false);
 
   const open = useCallback((ticket: ConsoleTicket, handlers: TransportHandlers) => {
     const target = screen.current;
@@ -71,7 +71,6 @@ export function VncConsole({ host, uuid, name, live, popOutHref, popout }: VncCo
   const send = (id: SendKeysId) => {
     if (!rfb.current) return;
     sendEvents(rfb.current, sendKeysEvents(id));
-    setKeysOpen(false);
     setLastSent(sendKeysLabel(id) ?? t('consoles.vnc.printScreen'));
     rfb.current.focus();
   };
@@ -101,22 +100,7 @@ export function VncConsole({ host, uuid, name, live, popOutHref, popout }: VncCo
             onChange={(e) => setScaling(e.currentTarget.value as ScalingMode)}
             data={SCALING.map((m) => ({ value: m, label: t(`consoles.vnc.${m}`) }))}
           />
-          <Popover position="bottom-end" withinPortal={false} opened={keysOpen} onChange={setKeysOpen} transitionProps={{ duration: 0 }}>
-            <Popover.Target>
-              <Button size="xs" variant="default" disabled={!connected} aria-expanded={keysOpen} onClick={() => setKeysOpen((o) => !o)}>
-                {t('consoles.vnc.sendKeys')}
-              </Button>
-            </Popover.Target>
-            <Popover.Dropdown aria-label={t('consoles.vnc.sendKeys')} className="vireo-console-keys" p={4}>
-              <Stack gap={2}>
-                {SEND_KEYS.map((id) => (
-                  <Button key={id} size="compact-sm" variant="subtle" color="dark" justify="flex-start" onClick={() => send(id)}>
-                    {sendKeysLabel(id) ?? t('consoles.vnc.printScreen')}
-                  </Button>
-                ))}
-              </Stack>
-            </Popover.Dropdown>
-          </Popover>
+          <SendKeysMenu disabled={!connected} onSend={send} />
           <Button size="xs" variant="default" aria-expanded={clipboardOpen} aria-controls="vireo-console-clipboard" onClick={() => setClipboardOpen((o) => !o)}>
             {t('consoles.vnc.clipboard')}
           </Button>

@@ -9,6 +9,8 @@ import { useSparklines } from '../charts/queries.js';
 import { BulkActionBar } from './BulkActionBar.js';
 import { CreateVmButton } from './wizard/CreateVmButton.js';
 import { DeleteVmDialog } from './DeleteVmDialog.js';
+import { canTakeScreens, readScreensPreference, writeScreensPreference } from './list-screens/screens-preference.js';
+import { ScreensToggle } from './list-screens/ScreensToggle.js';
 import { VmTable, vmHref } from './VmTable.js';
 import { pruneSelection } from './vm-bulk.js';
 import { filterAndSort, STATE_NAMES, type ListAction, type SortKey, type SortSpec } from './vm-logic.js';
@@ -34,6 +36,7 @@ export function VmListPage() {
   const [failures, setFailures] = useState<Failure[]>([]);
   const [selectedRaw, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [screensWanted, setScreensWanted] = useState(readScreensPreference);
   const router = useRouter();
 
   const all = domains.data?.domains;
@@ -41,6 +44,12 @@ export function VmListPage() {
   const selected = useMemo(() => pruneSelection(selectedRaw, all ?? []), [selectedRaw, all]);
   const deletingDomain = deleting ? all?.find((d) => d.uuid === deleting) : undefined;
   const role = session.data?.user.role ?? 'viewer';
+  // A remembered "on" means nothing to a viewer (the same browser, another user).
+  const screens = screensWanted && canTakeScreens(role);
+  const onScreens = (on: boolean) => {
+    setScreensWanted(on);
+    writeScreensPreference(on);
+  };
   // Filtered in the keystroke's own render: rows are memoised and cheap, so one pass beats a deferred second one.
   const rows = useMemo(() => filterAndSort(all ?? [], { search, state }, sort), [all, search, state, sort]);
 
@@ -129,6 +138,7 @@ export function VmListPage() {
             {t('vms.count', { shown: rows.length, total: all.length })}
           </Text>
         )}
+        <ScreensToggle role={role} on={screens} onChange={onScreens} />
       </Group>
       {all && (
         <BulkActionBar
@@ -157,6 +167,7 @@ export function VmListPage() {
           pending={pending}
           selected={selected}
           sparklines={sparklines.data?.domains}
+          screens={screens}
           {...(role === 'viewer' ? {} : { onToggle, onToggleAll })}
           onOpen={onOpen}
           {...(role === 'admin' ? { onDelete } : {})}

@@ -2,15 +2,18 @@ import './vm-table.css';
 import { Checkbox, UnstyledButton } from '@mantine/core';
 import type { DomainSummary, Role } from '@vireo/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Sparkline } from '../charts/Sparkline.js';
 import { latest, type SparkHistory } from '../charts/history.js';
 import { canOpenConsole, ConsoleLink } from '../consoles/ConsoleLink.js';
+import { RowScreen } from './list-screens/RowScreen.js';
 import { StateBadge } from './StateBadge.js';
 import { actionsFor, formatKiB, formatPercent, type ListAction, type SortKey, type SortSpec } from './vm-logic.js';
 
 export const ROW_HEIGHT = 52;
+/** With screens on: the row thumbnail's 80 px box and padding (vm-table.css `.vireo-table-screens`). */
+export const ROW_HEIGHT_SCREENS = 96;
 
 export interface VmTableProps {
   rows: readonly DomainSummary[];
@@ -32,6 +35,8 @@ export interface VmTableProps {
   onOpen?: (domain: DomainSummary) => void;
   /** CPU and memory use of the last ticks per domain uuid (the bulk metrics, kept live by stats events). */
   sparklines?: SparkHistory['domains'] | undefined;
+  /** A "Screen" column with each row's live thumbnail (operators and admins; the rows grow to fit it). */
+  screens?: boolean;
   /** The viewport before the first measurement (tests: jsdom measures nothing). */
   initialRect?: { width: number; height: number };
 }
@@ -72,23 +77,32 @@ export function VmTable({
   onDelete,
   onOpen,
   sparklines,
+  screens = false,
 }: VmTableProps) {
   const { t } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rowHeight = screens ? ROW_HEIGHT_SCREENS : ROW_HEIGHT;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     // Rows beyond the view are rendered ahead of a scroll; few, since each row costs a render on every filter key.
     overscan: 4,
     getItemKey: (i) => rows[i]?.uuid ?? i,
     ...(initialRect ? { initialRect } : {}),
   });
+  // The rows' positions were laid out for the other height: lay them out again when screens are switched.
+  const laidOutFor = useRef(rowHeight);
+  useEffect(() => {
+    if (laidOutFor.current === rowHeight) return;
+    laidOutFor.current = rowHeight;
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const selectedShown = selected ? rows.filter((d) => selected.has(d.uuid)).length : 0;
 
   return (
-    <div role="table" aria-label={t('vms.table')} aria-rowcount={rows.length + 1} className="vireo-table">
+    <div role="table" aria-label={t('vms.table')} aria-rowcount={rows.length + 1} className={screens ? 'vireo-table vireo-table-screens' : 'vireo-table'}>
       <div role="rowgroup" className="vireo-thead">
         <div role="row" aria-rowindex={1} className="vireo-row vireo-row-head">
           <div role="columnheader" className="vireo-cell vireo-col-select">
@@ -102,6 +116,11 @@ export function VmTable({
               />
             )}
           </div>
+          {screens && (
+            <div role="columnheader" className="vireo-cell vireo-col-screen">
+              {t('vms.columns.screen')}
+            </div>
+          )}
           {COLUMNS.map((c) => {
             const label = t(`vms.columns.${c.label}`);
             const sorted = c.key !== null && sort.key === c.key;
@@ -141,6 +160,7 @@ export function VmTable({
                 selected={selected?.has(d.uuid) ?? false}
                 pendingActions={pendingOf(pending, d.uuid)}
                 spark={sparklines?.[d.uuid]}
+                screens={screens}
                 onAction={onAction}
                 onToggle={onToggle}
                 onDelete={onDelete}
@@ -171,6 +191,8 @@ interface VmRowProps {
   /** `${uuid}:${action}` keys in flight for this row, space-separated. */
   pendingActions: string;
   spark: Readonly<Record<string, readonly (number | null)[]>> | undefined;
+  /** A "Screen" cell: only then does a row mount anything for screenshots. */
+  screens: boolean;
   onAction: VmTableProps['onAction'];
   onToggle: VmTableProps['onToggle'];
   onDelete: VmTableProps['onDelete'];
@@ -183,7 +205,7 @@ interface VmRowProps {
  * state are unchanged is skipped, which keeps a keystroke within a frame (the handlers must be stable: see
  * VmListPage).
  */
-const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selected, pendingActions, spark, onAction, onToggle, onDelete, onOpen }: VmRowProps) {
+const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selected, pendingActions, spark, screens, onAction, onToggle, onDelete, onOpen }: VmRowProps) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const pending = pendingActions === '' ? [] : pendingActions.split(' ');
@@ -206,6 +228,11 @@ const VmRow = memo(function VmRow({ domain: d, index, start, host, role, selecte
           />
         )}
       </div>
+      {screens && (
+        <div role="cell" className="vireo-cell vireo-col-screen">
+          <RowScreen host={host} domain={d} role={role} />
+        </div>
+      )}
       <div role="cell" className="vireo-cell vireo-col-name">
         <a
           className="vireo-name vireo-vm-link"

@@ -107,9 +107,12 @@ describe('ScreenThumbnail', () => {
 
     act(() => FakeIntersectionObserver.instances[0]!.show(true));
     expect(img()?.getAttribute('src')).toBe(`/api/v1/hosts/local/domains/${UUID}/screenshot?width=240&t=1`);
+    // jsdom loads no images: the browser's load event frees the screenshot's slot for the next one.
+    fireEvent.load(img()!);
 
     act(() => void vi.advanceTimersByTime(THUMBNAIL_REFRESH_MS));
     expect(img()?.getAttribute('src')).toContain('t=2');
+    fireEvent.load(img()!);
 
     visibility = 'hidden';
     act(() => void document.dispatchEvent(new Event('visibilitychange')));

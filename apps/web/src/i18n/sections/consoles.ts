@@ -56,12 +56,12 @@ export const en = {
   },
   spice: {
     title: 'SPICE display',
-    noViewer:
-      'This virtual machine uses SPICE. Vireo has no in-browser SPICE viewer: download a connection file for remote-viewer (virt-viewer), or switch the virtual machine to VNC to use the console here.',
+    viewerNote:
+      'The viewer above shows the screen and passes on keyboard and mouse. For USB redirection, audio and a shared clipboard, open the display in remote-viewer (virt-viewer) with a connection file.',
     download: 'Download .vv file',
     downloadFailed: 'Could not make the connection file',
     localOnly:
-      'The SPICE display listens only on the host itself ({{address}}), so a viewer on your computer cannot reach it. Listen on all addresses, or switch to VNC and use the console in the browser.',
+      'The SPICE display listens only on the host itself ({{address}}). The viewer on this page reaches it through Vireo, but remote-viewer on your computer cannot: to use remote-viewer, listen on all addresses.',
     listenAll: 'Listen on all addresses',
     listenAllConfirm:
       'The SPICE display of {{name}} will listen on all addresses of the host (0.0.0.0), reachable by anyone who can reach the host. It takes effect at the next start of the virtual machine.',
@@ -138,12 +138,12 @@ export const zh: Section<typeof en> = {
   },
   spice: {
     title: 'SPICE 显示',
-    noViewer:
-      '此虚拟机使用 SPICE。Vireo 没有浏览器内的 SPICE 查看器：请下载连接文件，用 remote-viewer（virt-viewer）打开；或者把虚拟机切换为 VNC，即可在此使用控制台。',
+    viewerNote:
+      '上方的查看器显示屏幕，并传递键盘和鼠标输入。如需 USB 重定向、音频和共享剪贴板，请下载连接文件，用 remote-viewer（virt-viewer）打开该显示。',
     download: '下载 .vv 文件',
     downloadFailed: '无法生成连接文件',
     localOnly:
-      'SPICE 显示只监听主机本机地址（{{address}}），您电脑上的查看器无法连接。可以改为监听所有地址，或者切换为 VNC 并在浏览器中使用控制台。',
+      'SPICE 显示只监听主机本机地址（{{address}}）。本页的查看器可以通过 Vireo 连接，但您电脑上的 remote-viewer 无法连接：如需使用 remote-viewer，请改为监听所有地址。',
     listenAll: '监听所有地址',
     listenAllConfirm:
       '{{name}} 的 SPICE 显示将监听主机的所有地址（0.0.0.0），任何能访问该主机的人都能连接到它。此更改在虚拟机下次启动时生效。',
