@@ -10,7 +10,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.vireo-test/**', '**/coverage/**', '.test-results/**'],
+    ignores: ['**/dist/**', 'apps/server/bundle/**', '**/node_modules/**', '.vireo-test/**', '**/coverage/**', '.test-results/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

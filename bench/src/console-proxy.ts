@@ -7,24 +7,24 @@
  *   round trip  ECHOES (default 2000, after 200 unmeasured) sequential SIZE-byte (default 32) messages echoed by the
  *               source; p50 and p99 in microseconds and the p50's ratio to direct TCP
  *
- * The source is a process of its own, so the measuring client has its event loop to itself. Vireo runs as a child process with its production app and plain HTTP on loopback (so neither proxy pays for TLS):
- * bench/dist/console-proxy/vireo-child.js points the host's access at the TCP source instead of a VM's display, so a
- * console ticket (for a tiny running VM with VNC, `vireo-bench-console`) opens a proxy to the source. websockify runs
- * as `websockify 127.0.0.1:PORT 127.0.0.1:SOURCE`. The same `ws` client drives both WebSockets.
+ * The source is a process of its own, so the measuring client has its event loop to itself. Vireo is the production
+ * server, started by its launcher (apps/server/bin/vireo) with plain HTTP on loopback (so neither proxy pays for TLS),
+ * serving a host of libvirt's test driver whose one running domain, `vireo-bench-console`, has its VNC display on the
+ * source's port: a console ticket for it opens a proxy to the source. websockify runs as
+ * `websockify 127.0.0.1:PORT 127.0.0.1:SOURCE`. The same `ws` client drives both WebSockets.
  *
  *   node bench/dist/console-proxy.js [--uri qemu:///system] [--bulk-mib 256] [--runs 5] [--echoes 2000] [--size 32]
  *                                    [--node-arg ARG]... [--out FILE]
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { dirname } from 'node:path';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { LibvirtConnection } from '@vireo/libvirt';
-import { buildDomainXml, mib } from '@vireo/libvirt-xml';
 import WebSocket from 'ws';
-import { devKvm, openPatiently } from './common/domains.js';
+import { openPatiently } from './common/domains.js';
 import { children, handleSignals, pause, runMain } from './common/interrupt.js';
 import { log } from './common/log.js';
 import { machineInfo } from './common/machine.js';
@@ -34,19 +34,18 @@ import { distribution, round3 } from './common/stats.js';
 
 const USAGE = `usage: node bench/dist/console-proxy.js [options]
 
-  --uri URI          libvirt URI for the server and the bench VM (default qemu:///system)
+  --uri URI          the libvirtd to reach (default qemu:///system): its test driver serves the bench's host
   --bulk-mib N       MiB per throughput run (default 256)
   --runs N           throughput runs per path (default 5)
   --echoes N         measured echo round trips per path (default 2000, after 200 unmeasured)
   --size N           bytes per echoed message (default 32)
-  --node-arg ARG     a node option for the Vireo server process (default: those of \`pnpm start\`; repeatable)
+  --node-arg ARG     a node option for the Vireo server process besides the launcher's (apps/server/bin/vireo; repeatable)
   --vireo-only       measure direct TCP and Vireo only (for trying server options; no websockify)
   --out FILE         results file (default bench/results/console-proxy.json)`;
 
 const VM_NAME = 'vireo-bench-console';
+const VM_UUID = '6d1a7a2e-0c5b-4c1e-9a57-5e1f0c0b1e55';
 const WARMUP_ECHOES = 200;
-/** The node options `pnpm start` runs the server with (the root package.json). */
-const START_NODE_ARGS = ['--max-semi-space-size=1'];
 const GOALS = { throughputRatio: 0.8, rttRatio: 1.5 } as const;
 
 /** What a path hands the client: bytes out, bytes in. */
@@ -224,36 +223,28 @@ async function echoRun(open: () => Promise<Channel>, count: number, size: number
   }
 }
 
-async function startBenchVm(conn: LibvirtConnection): Promise<string> {
-  const existing = await conn.domainLookupByName({ name: VM_NAME }).catch(() => null);
-  if (existing) {
-    await conn.domainDestroy({ dom: existing.dom }).catch(() => undefined);
-    await conn.domainUndefineFlags({ dom: existing.dom, flags: 4 }).catch(() => undefined);
-  }
-  const type = devKvm()?.usable ? 'kvm' : 'qemu';
-  const xml = buildDomainXml({
-    name: VM_NAME,
-    type,
-    machine: 'pc',
-    memory: mib(32),
-    vcpus: 1,
-    graphics: { type: 'vnc', listen: '127.0.0.1' },
-    serialConsole: false,
-    guestAgent: false,
-    memballoon: false,
-    rng: false,
-  });
-  const { dom } = await conn.domainDefineXMLFlags({ xml, flags: 0 });
-  await conn.domainCreateWithFlags({ dom, flags: 0 });
-  const { uuid } = dom;
-  return Buffer.from(uuid).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-}
-
-async function removeBenchVm(conn: LibvirtConnection): Promise<void> {
-  const found = await conn.domainLookupByName({ name: VM_NAME }).catch(() => null);
-  if (!found) return;
-  await conn.domainDestroy({ dom: found.dom }).catch(() => undefined);
-  await conn.domainUndefineFlags({ dom: found.dom, flags: 4 }).catch(() => undefined);
+/**
+ * The host Vireo serves in this benchmark: libvirt's test driver (through the running libvirtd) loaded from a file
+ * holding one running domain whose VNC display is the TCP source's port. The test driver runs no QEMU, so nothing
+ * else listens there, and Vireo reaches the source exactly as it would a VM's display: the production server, from
+ * its launcher, with nothing rewired.
+ */
+async function writeBenchHost(dir: string, sourcePort: number): Promise<string> {
+  const file = join(dir, 'console-bench-host.xml');
+  await writeFile(
+    file,
+    `<node>
+  <domain type='test'>
+    <name>${VM_NAME}</name>
+    <uuid>${VM_UUID}</uuid>
+    <memory unit='MiB'>32</memory>
+    <os><type>hvm</type></os>
+    <devices><graphics type='vnc' port='${sourcePort}' autoport='no' listen='127.0.0.1'/></devices>
+  </domain>
+</node>
+`,
+  );
+  return `test+unix://${file}`;
 }
 
 async function main(): Promise<number> {
@@ -273,26 +264,26 @@ async function main(): Promise<number> {
   const runs = intOption(opts.runs, 'runs', 5, 1);
   const echoes = intOption(opts.echoes, 'echoes', 2000, 10);
   const size = intOption(opts.size, 'size', 32, 1);
-  const nodeArgs = opts['node-arg'] ?? START_NODE_ARGS;
+  const nodeArgs = opts['node-arg'] ?? [];
   handleSignals('stopping');
 
   const conn = await openPatiently(opts.uri, 10_000);
   const machine = await machineInfo(conn);
+  await conn.close();
   const sourcePort = await startSource(bulkBytes);
+  const hostDir = await mkdtemp(join(os.tmpdir(), 'vireo-bench-console-host-'));
   let server: ServerProcess | undefined;
   try {
-    const uuid = await startBenchVm(conn);
+    const hostUri = await writeBenchHost(hostDir, sourcePort);
     const wsPort = opts['vireo-only'] ? 0 : await startWebsockify(sourcePort);
     const started = await ServerProcess.start({
-      uri: opts.uri,
+      uri: hostUri,
       nodeArgs,
       insecureHttp: true,
       tmpPrefix: 'vireo-bench-console-',
-      entry: fileURLToPath(new URL('./console-proxy/vireo-child.js', import.meta.url)),
-      extraEnv: { VIREO_BENCH_CONSOLE_PORT: String(sourcePort) },
     });
     server = started.server;
-    const vireo = await vireoChannels(started.base, server.adminPassword, uuid);
+    const vireo = await vireoChannels(started.base, server.adminPassword, VM_UUID);
     const paths: Record<PathName, () => Promise<Channel>> = {
       'direct TCP': () => tcpChannel(sourcePort),
       // websockify picks the binary subprotocol when offered (noVNC offers it); Vireo's proxy needs none.
@@ -300,7 +291,7 @@ async function main(): Promise<number> {
       Vireo: vireo,
     };
     const names = (Object.keys(paths) as PathName[]).filter((n) => !(opts['vireo-only'] && n === 'websockify'));
-    log(`${machine.os}, ${machine.cpus} cores, node ${machine.node}; Vireo node options: ${nodeArgs.join(' ') || '(none)'}`);
+    log(`${machine.os}, ${machine.cpus} cores, node ${machine.node}; Vireo started by apps/server/bin/vireo${nodeArgs.length ? ` ${nodeArgs.join(' ')}` : ''}`);
 
     log(`throughput: ${runs} interleaved runs of ${bulkBytes / 2 ** 20} MiB per path`);
     const mibs: Record<PathName, number[]> = { 'direct TCP': [], websockify: [], Vireo: [] };
@@ -362,8 +353,7 @@ async function main(): Promise<number> {
   } finally {
     await server?.stop();
     for (const child of children) child.kill('SIGTERM');
-    await removeBenchVm(conn);
-    await conn.close();
+    await rm(hostDir, { recursive: true, force: true });
   }
 }
 

@@ -34,7 +34,7 @@ import { checkInterrupted, handleSignals, interrupted, Interrupted, pause, runMa
 import { log } from './common/log.js';
 import { machineInfo } from './common/machine.js';
 import { intOption, parseBenchArgs } from './common/options.js';
-import { SERVER_MAIN, ServerProcess } from './common/server-process.js';
+import { launchCommand, ServerProcess } from './common/server-process.js';
 import { round3, summarize as summarizeSamples, type Summary as StatsSummary } from './common/stats.js';
 import { printTable, type TableRow } from './common/table.js';
 import { runTimed } from './common/timed-process.js';
@@ -45,7 +45,6 @@ const PREFIX = 'vireo-bench-web-';
 const EVENT_VM = `${PREFIX}event`;
 const DEFAULT_OUT = fileURLToPath(new URL('../results/web.json', import.meta.url));
 const LIST_PATH = '/api/v1/hosts/local/domains';
-const NODE_ARGS = ['--max-semi-space-size=1']; // as `pnpm start` runs the server
 const VIEWPORT = { width: 1280, height: 800 };
 /** Typed into "Search" with 1,002 rows, then erased: every step changes how many rows match. */
 const FILTER_KEYS = ['0', '1', '2', '3', 'Backspace', 'Backspace', 'Backspace', 'Backspace'];
@@ -586,10 +585,9 @@ async function main(): Promise<number> {
     checkInterrupted();
 
     build = await webBuild();
-    log(`starting the server: node ${NODE_ARGS.join(' ')} ${SERVER_MAIN} (HTTPS)`);
+    log(`starting the server: ${launchCommand()} (HTTPS)`);
     const started = await ServerProcess.start({
       uri,
-      nodeArgs: NODE_ARGS,
       tmpPrefix: 'vireo-bench-web-',
       // Every sign-in run goes through the form from one address; the default allows 10 a minute.
       extraEnv: { VIREO_LOGIN_ATTEMPTS_PER_MINUTE: '1000' },
@@ -650,7 +648,7 @@ async function main(): Promise<number> {
     const kb = (b: number): string => `${(b / 1000).toFixed(1)} KB`;
     const compressed = bytes.encodings.some((e) => e !== 'identity');
     const row = (label: string, s: Summary): TableRow => ({ label, runs: s.runs, values: [s.p50, s.p95, s.min, s.max] });
-    process.stdout.write(`\nVireo web UI in Chromium ${chromiumVersion}, server ${SERVER_MAIN.replace(/.*\/apps\//, 'apps/')} (HTTPS) on ${uri}\n\n`);
+    process.stdout.write(`\nVireo web UI in Chromium ${chromiumVersion}, server ${launchCommand()} (HTTPS) on ${uri}\n\n`);
     printTable({ first: 'what', columns: ['p50', 'p95', 'min', 'max'], cell: 8, rule: 44 }, [
       `few VMs (${fewList.length})`,
       row('  reload -> first VM row in the DOM', reload.dom),
@@ -712,7 +710,7 @@ async function main(): Promise<number> {
       webBuild: { indexHtmlSha256: build, assets: bytes.files.map((f) => f.url) },
       config: { count: COUNT_BIG, small: SMALL, runs: RUNS, warmup: WARMUP, coldRuns: COLD_RUNS, cycles: CYCLES, passes: PASSES, concurrency: CONCURRENCY, viewport: VIEWPORT },
       server: {
-        command: ['node', ...NODE_ARGS, SERVER_MAIN.replace(/.*\/apps\//, 'apps/')].join(' '),
+        command: launchCommand(),
         env: 'fresh VIREO_DATA_DIR, VIREO_HOST=127.0.0.1, VIREO_PORT=0, VIREO_ADMIN_PASSWORD, VIREO_LOGIN_ATTEMPTS_PER_MINUTE=1000',
         startMs: Math.round(started.startMs),
         idleRssMiB: round3(idle.rssKiB / 1024),

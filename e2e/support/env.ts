@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Reports and artifacts go where scripts/run-tests.mjs keeps the other tiers' (`.test-results/`). */
 export const RESULTS_DIR = path.join(REPO, '.test-results');
-export const SERVER_ENTRY = path.join(REPO, 'apps', 'server', 'dist', 'main.js');
+export const SERVER_ENTRY = path.join(REPO, 'apps', 'server', 'bundle', 'main.js');
+/** What `pnpm start` runs: the server's launcher, with its node options and malloc settings. */
+export const SERVER_LAUNCHER = path.join(REPO, 'apps', 'server', 'bin', 'vireo');
 export const WEB_INDEX = path.join(REPO, 'apps', 'web', 'dist', 'index.html');
 export const SERVER_LOG = path.join(RESULTS_DIR, 'e2e-server.log');
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request } from '@playwright/test';
-import { ADMIN_PASSWORD, LIBVIRT_URI, REPO, SERVER_ENTRY, SERVER_LOG } from './env.js';
+import { ADMIN_PASSWORD, LIBVIRT_URI, REPO, SERVER_ENTRY, SERVER_LAUNCHER, SERVER_LOG } from './env.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 60_000;
@@ -72,7 +72,7 @@ export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const baseURL = `https://${HOST}:${port}`;
   const log = openSync(SERVER_LOG, 'w');
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', SERVER_ENTRY], {
+  const child = spawn(SERVER_LAUNCHER, [], {
     cwd: REPO,
     env: serverEnv(port, dataDir),
     stdio: ['ignore', log, log],

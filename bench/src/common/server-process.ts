@@ -1,6 +1,7 @@
 /**
- * The built Vireo server (apps/server/dist/main.js) as a benchmark's child process: its own temporary data directory,
- * certificate and first-run admin, a port the kernel picks, and its memory as /proc reports it.
+ * The built Vireo server as a benchmark's child process, started by its launcher (apps/server/bin/vireo, what
+ * `pnpm start` runs, with its node options and malloc settings): its own temporary data directory, certificate and
+ * first-run admin, a port the kernel picks, and its memory as /proc reports it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { pause } from './interrupt.js';
 
-export const SERVER_MAIN = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
+export const SERVER_LAUNCHER = fileURLToPath(new URL('../../../apps/server/bin/vireo', import.meta.url));
+
+/** The command line a results file records: the launcher relative to the repo, with the extra node options. */
+export function launchCommand(nodeArgs: readonly string[] = []): string {
+  return ['apps/server/bin/vireo', ...nodeArgs].join(' ');
+}
 
 /** How often the server's RSS is sampled in the background (for the min/median/max around each reading). */
 const RSS_SAMPLE_MS = 250;
@@ -20,8 +26,8 @@ const RSS_SAMPLE_MS = 250;
 export interface ServerOptions {
   /** libvirt URI (VIREO_LIBVIRT_URI). */
   uri: string;
-  /** Node options for the server process, e.g. `--max-semi-space-size=1`. */
-  nodeArgs: readonly string[];
+  /** Node options besides the launcher's own (which they override), e.g. `--lite-mode`. */
+  nodeArgs?: readonly string[];
   /** Plain HTTP (VIREO_INSECURE_HTTP=1) instead of HTTPS with the generated certificate. */
   insecureHttp?: boolean;
   /** VIREO_LOG_LEVEL; the server's default when undefined. */
@@ -30,8 +36,6 @@ export interface ServerOptions {
   tmpPrefix: string;
   /** Further VIREO_* settings. */
   extraEnv?: Record<string, string>;
-  /** The script to run instead of the server's main.js (one that starts the same app with test wiring). */
-  entry?: string;
 }
 
 export interface MemoryReading {
@@ -105,7 +109,7 @@ export class ServerProcess {
     const t0 = performance.now();
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...options.nodeArgs, options.entry ?? SERVER_MAIN], { env, stdio: ['ignore', fd, fd] });
+      child = spawn(SERVER_LAUNCHER, options.nodeArgs ?? [], { env, stdio: ['ignore', fd, fd] });
     } finally {
       closeSync(fd);
     }
