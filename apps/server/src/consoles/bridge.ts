@@ -3,9 +3,6 @@ import type { WebSocket } from '@fastify/websocket';
 import { ConsoleCloseCode } from '@vireo/api';
 import { ByteQueue } from './byte-queue.js';
 
-/** Above this much queued toward the browser, the console side is paused until the socket catches up. */
-const HIGH_WATER = 512 * 1024;
-const LOW_WATER = 128 * 1024;
 
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -54,12 +51,18 @@ export function bridge(ws: WebSocket, peer: Duplex, pending: { toPeer?: Buffer; 
       resolve();
     };
 
+    // The console side's chunks may share one read buffer (HostAccess.connect): a frame the socket could not write
+    // at once still points into it, so the console side stays paused until that frame is out. The kernel's socket
+    // buffers keep the stream moving meanwhile; this is also the backpressure from a slow browser.
+    let held = 0;
     const sent = () => {
-      if (peer.isPaused() && ws.bufferedAmount < LOW_WATER) peer.resume();
+      held--;
+      if (held === 0 && !done) peer.resume();
     };
     const toBrowser = (chunk: Buffer) => {
+      held++;
       ws.send(chunk, { binary: true }, sent);
-      if (ws.bufferedAmount > HIGH_WATER) peer.pause();
+      if (ws.bufferedAmount > 0) peer.pause();
     };
 
     if (pending.toBrowser && pending.toBrowser.length > 0) toBrowser(pending.toBrowser);

@@ -42,7 +42,8 @@ class DisplayEnded extends RfbError {}
  */
 async function vncHandshake(opened: OpenedConsole & { vncPassword: string }, early: EarlyMessages, socket: WebSocket): Promise<{ toPeer: Buffer; toBrowser: Buffer }> {
   const fromVm = new ByteQueue();
-  const onData = (chunk: Buffer) => fromVm.push(chunk);
+  // A copy: the display's chunks may be views of a read buffer that the next read reuses (HostAccess.connect).
+  const onData = (chunk: Buffer) => fromVm.push(Buffer.from(chunk));
   // The display going away ends the handshake on both sides, also while waiting for the browser.
   const onEnd = () => {
     const err = new DisplayEnded('the display closed the connection during authentication');
@@ -53,8 +54,9 @@ async function vncHandshake(opened: OpenedConsole & { vncPassword: string }, ear
   opened.peer.once('end', onEnd);
   opened.peer.once('error', onEnd);
   try {
+    // The display keeps being read (into fromVm) while the browser's half runs: a paused socket would not see the
+    // display close (the VM stopping) until the handshake was over.
     await authenticateToServer(fromVm, (b) => opened.peer.write(b), opened.vncPassword);
-    opened.peer.pause();
     await acceptClientWithoutAuth(early.queue, (b) => socket.send(b, { binary: true }));
     return { toPeer: early.take(), toBrowser: fromVm.drain() };
   } finally {

@@ -34,6 +34,10 @@ export interface HostAccess {
   /**
    * A byte stream to a service on the host: a domain's VNC or SPICE display, by TCP or UNIX socket. Over SSH this
    * becomes a forwarded channel, so consoles of remote hosts need no port reachable from the browser.
+   *
+   * Its 'data' chunks may be views of one read buffer that the next read reuses (a display streams hundreds of
+   * MiB/s; a fresh buffer per read costs the GC more than the copy does): a listener that keeps a chunk past its
+   * event must copy it, or pause the stream until it is done with it (a paused stream does not read).
    */
   connect(endpoint: HostEndpoint): Promise<Duplex>;
 }

@@ -10,6 +10,9 @@ import type { HostAccess, HostEndpoint, ListedFile, NetInterface, SeedFile } fro
  * The machine the server runs on. /proc is read first because it is what an SSH implementation will read too (the
  * same numbers either way); node:os is the fallback where /proc is not mounted.
  */
+/** The read buffer of a connect() stream: libuv's own default read size. */
+const CONNECT_READ_BYTES = 64 * 1024;
+
 export class LocalHostAccess implements HostAccess {
   readonly description = 'local';
 
@@ -73,7 +76,19 @@ export class LocalHostAccess implements HostAccess {
   /** Resolves once connected, so a refused or missing endpoint is an error here rather than a closed stream later. */
   connect(endpoint: HostEndpoint): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      const socket = endpoint.kind === 'tcp' ? net.connect({ host: endpoint.host, port: endpoint.port }) : net.connect({ path: endpoint.path });
+      // Every read lands in the same buffer, handed to flowing 'data' listeners as a view (see HostAccess.connect).
+      // Bytes nobody listens to yet (a display greets before the proxy attaches) are kept, as a copy, by the
+      // stream's own buffer, which a listener receives first.
+      const onread: net.OnReadOpts = {
+        buffer: Buffer.allocUnsafe(CONNECT_READ_BYTES),
+        callback: (bytes, buffer) => {
+          const view = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
+          if (socket.readableFlowing === true && socket.readableLength === 0 && socket.listenerCount('data') > 0) socket.emit('data', view);
+          else socket.push(Buffer.from(view));
+          return true;
+        },
+      };
+      const socket = endpoint.kind === 'tcp' ? net.connect({ host: endpoint.host, port: endpoint.port, onread }) : net.connect({ path: endpoint.path, onread });
       socket.setNoDelay(true);
       const fail = (err: Error) => reject(err);
       socket.once('error', fail);

@@ -34,16 +34,16 @@ function launch(args: string[], env: Record<string, string> = {}): Promise<{ cod
 }
 
 describe('bin/vireo', () => {
-  it('runs the bundle with one malloc arena and a small young generation', async () => {
+  it('runs the bundle with one malloc arena, a heap sized for memory and a small young generation', async () => {
     const run = await launch([]);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n')).toEqual(['MALLOC_ARENA_MAX=1', '--max-semi-space-size=1', `${dir}/server/bin/../bundle/main.js`]);
+    expect(run.stdout.trim().split('\n')).toEqual(['MALLOC_ARENA_MAX=1', '--optimize-for-size', '--max-semi-space-size=1', `${dir}/server/bin/../bundle/main.js`]);
   });
 
   it('passes further node options after its own, so they override them', async () => {
     const run = await launch(['--max-semi-space-size=4', '--lite-mode']);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.slice(1, 4)).toEqual(['--max-semi-space-size=1', '--max-semi-space-size=4', '--lite-mode']);
+    expect(lines.slice(1, 5)).toEqual(['--optimize-for-size', '--max-semi-space-size=1', '--max-semi-space-size=4', '--lite-mode']);
     expect(lines.at(-1)).toMatch(/bundle\/main\.js$/);
   });
 
