@@ -92,6 +92,29 @@ describe('console proxy', () => {
     await side.closed;
   });
 
+  it('holds the display back while the browser does not read, and loses nothing meanwhile', async () => {
+    // The proxy reads the display into one reused buffer: a frame the browser has not taken yet must keep the
+    // display paused (else the next read would overwrite it), so the display's own writes back up.
+    const { client, side } = await open();
+    client.ws.pause();
+    const down = randomBytes(48 * 1024 * 1024);
+    side.socket.write(down);
+    await waitFor(
+      async () => {
+        const queued = side.socket.writableLength;
+        await new Promise((r) => setTimeout(r, 200));
+        return queued > 0 && side.socket.writableLength === queued ? true : undefined;
+      },
+      20_000,
+      'the display to be held back',
+    );
+    client.ws.resume();
+    await waitFor(() => (client.received().length >= down.length ? true : undefined), 30_000, 'all bytes at the browser');
+    expect(sha(client.received())).toBe(sha(down));
+    client.close();
+    await side.closed;
+  });
+
   it('closes the browser socket (code 4000) when the display closes, and the display when the browser closes', async () => {
     const a = await open();
     a.side.socket.end();
