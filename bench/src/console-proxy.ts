@@ -4,7 +4,7 @@
  *
  *   throughput  the source sends BULK_MIB (default 256) MiB as fast as the path takes it; the client times the whole
  *               transfer. RUNS (default 5) interleaved runs per path; median MiB/s and its ratio to direct TCP
- *   round trip  ECHOES (default 2000, after 200 unmeasured) sequential SIZE-byte (default 32) messages echoed by the
+ *   round trip  ECHOES (default 10000, in 5 rounds rotating the paths' order, each after 200 unmeasured) sequential SIZE-byte (default 32) messages echoed by the
  *               source; p50 and p99 in microseconds and the p50's ratio to direct TCP
  *
  * The source is a process of its own, so the measuring client has its event loop to itself. Vireo is the production
@@ -13,7 +13,7 @@
  * source's port: a console ticket for it opens a proxy to the source. websockify runs as
  * `websockify 127.0.0.1:PORT 127.0.0.1:SOURCE`. The same `ws` client drives both WebSockets.
  *
- *   node bench/dist/console-proxy.js [--uri qemu:///system] [--bulk-mib 256] [--runs 5] [--echoes 2000] [--size 32]
+ *   node bench/dist/console-proxy.js [--uri qemu:///system] [--bulk-mib 256] [--runs 5] [--echoes 10000] [--size 32]
  *                                    [--node-arg ARG]... [--out FILE]
  */
 import { spawn } from 'node:child_process';
@@ -37,7 +37,7 @@ const USAGE = `usage: node bench/dist/console-proxy.js [options]
   --uri URI          the libvirtd to reach (default qemu:///system): its test driver serves the bench's host
   --bulk-mib N       MiB per throughput run (default 256)
   --runs N           throughput runs per path (default 5)
-  --echoes N         measured echo round trips per path (default 2000, after 200 unmeasured)
+  --echoes N         measured echo round trips per path (default 10000, in 5 rounds, each after 200 unmeasured)
   --size N           bytes per echoed message (default 32)
   --node-arg ARG     a node option for the Vireo server process besides the launcher's (apps/server/bin/vireo; repeatable)
   --vireo-only       measure direct TCP and Vireo only (for trying server options; no websockify)
@@ -46,6 +46,8 @@ const USAGE = `usage: node bench/dist/console-proxy.js [options]
 const VM_NAME = 'vireo-bench-console';
 const VM_UUID = '6d1a7a2e-0c5b-4c1e-9a57-5e1f0c0b1e55';
 const WARMUP_ECHOES = 200;
+/** The echoes of each path are measured in this many rounds (a fresh connection each, after WARMUP_ECHOES). */
+const ECHO_ROUNDS = 5;
 const GOALS = { throughputRatio: 0.8, rttRatio: 1.5 } as const;
 
 /** What a path hands the client: bytes out, bytes in. */
@@ -262,7 +264,7 @@ async function main(): Promise<number> {
   );
   const bulkBytes = intOption(opts['bulk-mib'], 'bulk-mib', 256, 1) * 2 ** 20;
   const runs = intOption(opts.runs, 'runs', 5, 1);
-  const echoes = intOption(opts.echoes, 'echoes', 2000, 10);
+  const echoes = intOption(opts.echoes, 'echoes', 10000, 10);
   const size = intOption(opts.size, 'size', 32, 1);
   const nodeArgs = opts['node-arg'] ?? [];
   handleSignals('stopping');
@@ -298,9 +300,13 @@ async function main(): Promise<number> {
     for (const name of names) await bulkRun(paths[name], Math.min(bulkBytes, 16 * 2 ** 20)).catch(() => undefined); // warm-up
     for (let r = 0; r < runs; r++) for (const name of names) mibs[name].push(await bulkRun(paths[name], bulkBytes));
 
-    log(`round trip: ${echoes} echoes of ${size} bytes per path, after ${WARMUP_ECHOES} unmeasured`);
+    log(`round trip: ${echoes} echoes of ${size} bytes per path in ${ECHO_ROUNDS} rounds, each after ${WARMUP_ECHOES} unmeasured`);
     const rtts: Record<PathName, number[]> = { 'direct TCP': [], websockify: [], Vireo: [] };
-    for (const name of names) rtts[name] = await echoRun(paths[name], echoes, size);
+    // In rounds, the paths' order rotating, so a drift of the machine's state weighs on every path alike.
+    for (let r = 0; r < ECHO_ROUNDS; r++) {
+      const order = names.map((_, i) => names[(i + r) % names.length]!);
+      for (const name of order) rtts[name].push(...(await echoRun(paths[name], Math.ceil(echoes / ECHO_ROUNDS), size)));
+    }
 
     const directMiB = distribution(mibs['direct TCP']).median;
     const directRtt = distribution(rtts['direct TCP']).median;
