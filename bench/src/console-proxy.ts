@@ -4,8 +4,9 @@
  *
  *   throughput  the source sends BULK_MIB (default 256) MiB as fast as the path takes it; the client times the whole
  *               transfer. RUNS (default 5) interleaved runs per path; median MiB/s and its ratio to direct TCP
- *   round trip  ECHOES (default 10000, in 5 rounds rotating the paths' order, each after 200 unmeasured) sequential SIZE-byte (default 32) messages echoed by the
- *               source; p50 and p99 in microseconds and the p50's ratio to direct TCP
+ *   round trip  ECHOES (default 10000, in 5 rounds rotating the paths' order, each after 200 unmeasured) sequential
+ *               SIZE-byte (default 32) messages echoed by the source; p50 and p99 in microseconds and the p50's ratio
+ *               to direct TCP
  *
  * The source is a process of its own, so the measuring client has its event loop to itself. Vireo is the production
  * server, started by its launcher (apps/server/bin/vireo) with plain HTTP on loopback (so neither proxy pays for TLS),
