@@ -1,6 +1,6 @@
 /**
  * Benchmark: the web UI as a user sees it, in Debian's Chromium (Playwright) against the built server
- * (apps/server/dist/main.js over HTTPS, apps/web/dist) on qemu:///system. The UI rows of DESIGN.md's
+ * (apps/server/bin/vireo over HTTPS, apps/web/dist) on qemu:///system. The UI rows of DESIGN.md's
  * "Performance goals" table:
  *
  *   bytes      JS + CSS on the wire for a cold load of the VM list (fresh browser context, empty cache): the

@@ -1,4 +1,4 @@
-// The built server (dist/main.js) as `pnpm start` runs it: configuration from the environment, a generated
+// The built server as `pnpm start` runs it (bin/vireo, the bundle): configuration from the environment, a generated
 // certificate, real HTTPS with undici trusting that certificate, first-run bootstrap, restart, bad config.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { Agent, fetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/harness.js';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
+const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LAUNCHER = path.join(SERVER, 'bin', 'vireo');
+const BUNDLE = path.join(SERVER, 'bundle', 'main.js');
 
 interface Running {
   child: ChildProcess;
@@ -18,10 +20,10 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts dist/main.js and waits, up to a deadline, for its "listening" log line. */
+/** Starts the server through its launcher and waits, up to a deadline, for its "listening" log line. */
 function startServer(env: Record<string, string>): Promise<Running> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm exec tsc -b)`);
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: build first (pnpm run build)`);
+  const child = spawn(LAUNCHER, [], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -58,9 +60,9 @@ async function stop(r: Running): Promise<number | null> {
   return r.exited;
 }
 
-/** Runs dist/main.js expecting it to refuse its configuration. */
+/** Runs the server through its launcher expecting it to refuse its configuration. */
 function runToFailure(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(LAUNCHER, [], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
