@@ -34,6 +34,29 @@ export interface SpiceClient {
 /** The fields of the main connection that hold a channel; the setter sees every one, even one later replaced. */
 const CHANNEL_FIELDS = ['display', 'inputs', 'cursor'] as const;
 
+/** The RSA-encrypted password of a SPICE link: as many bytes as the server's 1024-bit key. */
+const TICKET_BYTES = Constants.SPICE_TICKET_KEY_PAIR_LENGTH / 8;
+
+/**
+ * The ciphertext of the password as the server expects it. spice-html5 0.2.1 turns it into bytes through a hex
+ * string, which drops its leading zero bytes: then every byte after them arrives one place early, and QEMU refuses
+ * the password (about one channel in 200, so a SPICE session in 50). The dropped zeros go back in front.
+ */
+export function fullTicket(ticket: readonly number[] | null): number[] | null {
+  if (ticket === null || ticket.length >= TICKET_BYTES) return ticket === null ? null : [...ticket];
+  return [...new Array<number>(TICKET_BYTES - ticket.length).fill(0), ...ticket];
+}
+
+// Every channel (main, display, inputs, cursor ...) inherits send_ticket from spice-html5's SpiceConn, the prototype
+// of SpiceMainConn's prototype; it is patched once, for all of them.
+const spiceConn = Object.getPrototypeOf(SpiceMainConn.prototype) as { send_ticket?: (this: unknown, ticket: number[] | null) => void };
+const sendTicket = Object.hasOwn(spiceConn, 'send_ticket') ? spiceConn.send_ticket : undefined;
+if (sendTicket) {
+  spiceConn.send_ticket = function sendFullTicket(ticket) {
+    sendTicket.call(this, fullTicket(ticket));
+  };
+}
+
 export function connectSpice(options: SpiceClientOptions): SpiceClient {
   const channels = new Set<SpiceChannel>();
   let ended = false;

@@ -72,5 +72,6 @@ declare module '@spice-project/spice-html5/src/enums.js' {
   export const Constants: {
     readonly SPICE_MSGC_INPUTS_KEY_DOWN: number;
     readonly SPICE_MSGC_INPUTS_KEY_UP: number;
+    readonly SPICE_TICKET_KEY_PAIR_LENGTH: number;
   };
 }
