@@ -1,3 +1,4 @@
+import './consoles.css';
 import './spice.css';
 import { Button, Group, Stack, Text } from '@mantine/core';
 import type { ConsoleTicket } from '@vireo/api';
@@ -75,7 +76,7 @@ export function SpiceConsole({ host, uuid, name, live }: SpiceConsoleProps) {
         </Text>
       )}
       <div
-        className="vireo-spice-screen"
+        className="vireo-display-screen"
         data-connected={connected || undefined}
         role="region"
         aria-label={t('consoles.vnc.screen', { name })}

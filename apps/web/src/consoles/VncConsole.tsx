@@ -162,7 +162,7 @@ export function VncConsole({ host, uuid, name, live, popOutHref, popout }: VncCo
       )}
       <div
         ref={screen}
-        className="vireo-vnc-screen"
+        className="vireo-display-screen"
         data-scaling={scaling}
         data-connected={connected || undefined}
         role="region"
