@@ -65,12 +65,12 @@ export function bridge(ws: WebSocket, peer: Duplex, pending: { toPeer?: Buffer; 
       if (ws.bufferedAmount > 0) peer.pause();
     };
 
+    peer.on('data', toBrowser);
+    // A stream paused before the bridge would not flow for a 'data' listener alone. Resumed before the handshake's
+    // leftovers are sent, so that a pause for them holds; the stream's own data flows from the next tick, after them.
+    peer.resume();
     if (pending.toBrowser && pending.toBrowser.length > 0) toBrowser(pending.toBrowser);
     if (pending.toPeer && pending.toPeer.length > 0) peer.write(pending.toPeer);
-
-    peer.on('data', toBrowser);
-    // The handshake may have paused it; a 'data' listener alone does not restart an explicitly paused stream.
-    peer.resume();
     peer.once('end', () => finish(ConsoleCloseCode.ended, 'console ended'));
     peer.once('close', () => finish(ConsoleCloseCode.ended, 'console ended'));
     peer.once('error', (err: Error) => finish(ConsoleCloseCode.ended, `console ended: ${err.message}`.slice(0, 120)));
