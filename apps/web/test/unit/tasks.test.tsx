@@ -12,23 +12,7 @@ import { applyEvent, type EventCursor } from '../../src/events/apply.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { applyTask, isNewer, taskErrorMessage, taskKeys } from '../../src/tasks/task-cache.js';
 import { trackTask } from '../../src/tasks/track-task.js';
-
-function task(overrides: Partial<Task> = {}): Task {
-  return {
-    id: 't1',
-    kind: 'domain.create',
-    host: 'local',
-    target: 'vm1',
-    state: 'queued',
-    progress: 0,
-    step: null,
-    error: null,
-    result: null,
-    createdAt: '2024-01-01T00:00:00.000Z',
-    updatedAt: '2024-01-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+import { task } from './fixtures.js';
 
 const at = (s: number) => `2024-01-01T00:00:0${s}.000Z`;
 

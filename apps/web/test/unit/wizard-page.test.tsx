@@ -4,7 +4,6 @@
 import './setup-dom.js';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import type { Task } from '@vireo/api';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, createRootRoute, createRoute, createRouter, Outlet, RouterProvider } from '@tanstack/react-router';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
@@ -14,26 +13,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../src/events/apply.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { WizardPage } from '../../src/vms/wizard/WizardPage.js';
-import { domain } from './fixtures.js';
+import { domain, task } from './fixtures.js';
 import { cloudImage, debian12, debian9, hostSummary, isoInDir, isoInPool, pool, win11 } from './wizard-fixtures.js';
 
 // jsdom lacks what Mantine's combobox (scrolls to the active option) and the router (scroll restoration) call.
 if (!('scrollIntoView' in Element.prototype)) Object.defineProperty(Element.prototype, 'scrollIntoView', { configurable: true, value: () => undefined });
 window.scrollTo = () => undefined;
 
-const TASK: Task = {
-  id: 'task-1',
-  kind: 'domain.create',
-  host: 'local',
-  target: 'vm1',
-  state: 'queued',
-  progress: 0,
-  step: null,
-  error: null,
-  result: null,
-  createdAt: '2024-01-01T00:00:00.000Z',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-};
+const TASK = task({ id: 'task-1' });
 
 interface Call {
   method: string;
