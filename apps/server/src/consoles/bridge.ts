@@ -3,7 +3,6 @@ import type { WebSocket } from '@fastify/websocket';
 import { ConsoleCloseCode } from '@vireo/api';
 import { ByteQueue } from './byte-queue.js';
 
-
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);

@@ -7,16 +7,16 @@ import { hostIoCounters, type HostIoCounters } from '../metrics/host-io.js';
 import type { HostAccess, HostEndpoint, ListedFile, NetInterface, SeedFile } from './host-access.js';
 
 /**
- * The machine the server runs on. /proc is read first because it is what an SSH implementation will read too (the
- * same numbers either way); node:os is the fallback where /proc is not mounted.
- */
-/**
  * The read buffer of a connect() stream: 64 KiB less the 4-byte header of a WebSocket frame of that size, so a read
  * forwarded whole makes a frame of exactly 64 KiB, which a receiver reading 64 KiB at a time (anything on libuv)
  * takes from one read instead of copying it out of two.
  */
 const CONNECT_READ_BYTES = 64 * 1024 - 4;
 
+/**
+ * The machine the server runs on. /proc is read first because it is what an SSH implementation will read too (the
+ * same numbers either way); node:os is the fallback where /proc is not mounted.
+ */
 export class LocalHostAccess implements HostAccess {
   readonly description = 'local';
 
