@@ -1,18 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { configErrorOf } from '../helpers/config-error.js';
 import { tmpDir } from '../helpers/harness.js';
-
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -100,7 +91,7 @@ describe('loadConfig', () => {
     ['VIREO_CONFIG', { VIREO_CONFIG: '/nonexistent/vireo.json' }, /cannot read/],
   ];
   it.each(bad)('refuses a bad %s with one line naming it', (variable, env, reason) => {
-    const err = errorOf(env);
+    const err = configErrorOf(env);
     expect(err.variable).toBe(variable);
     expect(err.message.startsWith(`${variable}: `)).toBe(true);
     expect(err.message).toMatch(reason);
@@ -108,7 +99,7 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a rejected admin password', () => {
-    expect(errorOf({ VIREO_ADMIN_PASSWORD: 'hunter2' }).message).not.toContain('hunter2');
+    expect(configErrorOf({ VIREO_ADMIN_PASSWORD: 'hunter2' }).message).not.toContain('hunter2');
   });
 
   it('treats an empty variable as unset', () => {
@@ -126,12 +117,12 @@ describe('loadConfig', () => {
     const dir = tmpDir();
     const typo = path.join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ VIREO_PROT: 1 }));
-    expect(errorOf({ VIREO_CONFIG: typo }).message).toBe(`VIREO_CONFIG: ${typo}: unknown setting "VIREO_PROT"`);
+    expect(configErrorOf({ VIREO_CONFIG: typo }).message).toBe(`VIREO_CONFIG: ${typo}: unknown setting "VIREO_PROT"`);
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, '{"VIREO_PORT": ');
-    expect(errorOf({ VIREO_CONFIG: broken }).message).toMatch(/^VIREO_CONFIG: .*broken\.json is not valid JSON/);
+    expect(configErrorOf({ VIREO_CONFIG: broken }).message).toMatch(/^VIREO_CONFIG: .*broken\.json is not valid JSON/);
     const badValue = path.join(dir, 'bad-value.json');
     writeFileSync(badValue, JSON.stringify({ VIREO_PORT: 'x' }));
-    expect(errorOf({ VIREO_CONFIG: badValue }).variable).toBe('VIREO_PORT');
+    expect(configErrorOf({ VIREO_CONFIG: badValue }).variable).toBe('VIREO_PORT');
   });
 });

@@ -2,18 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config/load.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { configErrorOf } from '../../helpers/config-error.js';
 import { tmpDir } from '../../helpers/harness.js';
-
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe('VIREO_ISO_DIRS and VIREO_OSINFO_DIR', () => {
   it('default to no directories and Debian\'s osinfo-db', () => {
@@ -37,9 +28,9 @@ describe('VIREO_ISO_DIRS and VIREO_OSINFO_DIR', () => {
     const base = tmpDir('vireo-isodirs-');
     const file = path.join(base, 'file');
     writeFileSync(file, '');
-    expect(errorOf({ VIREO_ISO_DIRS: 'isos' }).message).toBe('VIREO_ISO_DIRS: must be a colon-separated list of absolute paths (got "isos")');
-    expect(errorOf({ VIREO_ISO_DIRS: path.join(base, 'missing') }).message).toBe(`VIREO_ISO_DIRS: cannot use ${path.join(base, 'missing')}: ENOENT`);
-    expect(errorOf({ VIREO_ISO_DIRS: file }).message).toBe(`VIREO_ISO_DIRS: ${file} is not a directory`);
-    expect(errorOf({ VIREO_OSINFO_DIR: 'osinfo' }).message).toMatch(/^VIREO_OSINFO_DIR: must be an absolute path/);
+    expect(configErrorOf({ VIREO_ISO_DIRS: 'isos' }).message).toBe('VIREO_ISO_DIRS: must be a colon-separated list of absolute paths (got "isos")');
+    expect(configErrorOf({ VIREO_ISO_DIRS: path.join(base, 'missing') }).message).toBe(`VIREO_ISO_DIRS: cannot use ${path.join(base, 'missing')}: ENOENT`);
+    expect(configErrorOf({ VIREO_ISO_DIRS: file }).message).toBe(`VIREO_ISO_DIRS: ${file} is not a directory`);
+    expect(configErrorOf({ VIREO_OSINFO_DIR: 'osinfo' }).message).toMatch(/^VIREO_OSINFO_DIR: must be an absolute path/);
   });
 });
